@@ -1,0 +1,55 @@
+// The request path that joins the two sides: a validated 2026-07-28 message
+// comes in from a downstream transport (HTTP or stdio), the bridge takes an
+// upstream session from the pool, forwards the translated legacy request and
+// returns the translated response. Request-related notifications (progress)
+// are handed to `on_notification` as they arrive.
+//
+// Transport-neutral: the downstream HTTP server has already checked the HTTP
+// level (method, path, Origin/Host, body size) and the header/body agreement;
+// everything JSON-RPC and MCP lives here or in translate/.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+namespace mcp::bridge {
+
+using json = nlohmann::json;
+
+struct DownstreamRequest {
+  json message;                 // the parsed JSON-RPC request or notification
+  std::string authorization;    // "Authorization" header value, "" if none (stdio: "")
+  // Trace context headers to pass upstream (traceparent, tracestate, baggage).
+  std::map<std::string, std::string> trace_headers;
+  // Mcp-Param-{Name} headers as received, keyed by the lower-cased {name}
+  // part; validated by the bridge against the tool's x-mcp-header annotations.
+  std::map<std::string, std::string> param_headers;
+  // True on Streamable HTTP (Mcp-Param-* validation applies); false on stdio.
+  bool via_http = true;
+};
+
+struct Reply {
+  unsigned http_status = 200;   // 200, 202 (notification accepted), 400, 404, 502, 503 ...
+  json body;                    // the JSON-RPC response; null for 202
+};
+
+// Thread-safe; may be called from any io thread until handle() completes.
+using NotificationSink = std::function<void(json notification)>;
+
+class Bridge {
+ public:
+  virtual ~Bridge() = default;
+  // Never throws for bad input: every failure becomes a JSON-RPC error Reply.
+  // Cancelling the awaiting coroutine cancels the upstream request.
+  virtual boost::asio::awaitable<Reply> handle(DownstreamRequest request, NotificationSink on_notification) = 0;
+  // True once an upstream session could be established (for /healthz).
+  virtual bool upstream_healthy() const = 0;
+};
+
+}  // namespace mcp::bridge

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh Debian 12 machine:
+# the Debian packages for the build, and the pinned npm packages the tests
+# drive (Node.js 22, the official conformance suite, a 2026-07-28 client,
+# third-party legacy servers) from tests/node/package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev            # Beast/Asio with awaitable operators and channels
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
+  libssl-dev ca-certificates  # HMAC, base64, TLS to https upstreams
+  libgtest-dev libgmock-dev
+  libclang-16-dev clang-16    # mcp-lint front end; clang-16 for the lint benchmark
+  wrk                         # load generator for bench/
+)
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+# Debian 12's own nodejs/npm only bootstrap npm; the tests use the pinned Node 22.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y --no-install-recommends nodejs npm
+fi
+
+if [ "${MCP_SKIP_NPM:-0}" != 1 ]; then
+  (cd tests/node && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install, build and run the whole test suite
+# (unit, integration, conformance, lint) through ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+cd build
+ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@"
