@@ -10,8 +10,9 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git curl
   libboost1.81-dev            # Beast/Asio with awaitable operators and channels
+  libboost-url1.81-dev        # URL parsing (upstream URLs, load generator)
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libssl-dev ca-certificates  # HMAC, base64, TLS to https upstreams
   libgtest-dev libgmock-dev

@@ -1,0 +1,179 @@
+// Closed-loop load generator for tools/call over Streamable HTTP.
+//
+//   mcp-loadgen --url http://127.0.0.1:PORT/mcp --mode modern|legacy
+//               --concurrency N --requests TOTAL --max-seconds S --tool NAME
+//
+// modern: stateless 2026-07-28 requests (per-request _meta and the
+//         MCP-Protocol-Version / Mcp-Method / Mcp-Name headers), as a client
+//         of mcp-bridge sends them.
+// legacy: each worker first opens its own 2025-11-25 session (initialize,
+//         notifications/initialized, Mcp-Session-Id), as a client talking to
+//         the upstream directly would.
+// Each worker keeps one keep-alive connection and sends its next request when
+// the previous answer is complete. Stops after TOTAL requests or S seconds,
+// whichever comes first. Prints one JSON line with rps and latency percentiles.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::string port;
+  std::string target = "/mcp";
+  std::string mode = "modern";
+  std::string tool = "test_simple_text";
+  int concurrency = 1;
+  long requests = 1000;
+  double max_seconds = 10;
+};
+
+struct Shared {
+  const Options& opt;
+  Clock::time_point deadline;
+  long issued = 0;
+  long errors = 0;
+  std::vector<double> latencies_us;
+};
+
+http::request<http::string_body> make_request(const Options& opt, const json& body, const std::string& session_id,
+                                              bool modern) {
+  http::request<http::string_body> req{http::verb::post, opt.target, 11};
+  req.set(http::field::host, opt.host + ":" + opt.port);
+  req.set(http::field::content_type, "application/json");
+  req.set(http::field::accept, "application/json, text/event-stream");
+  if (modern) {
+    req.set("MCP-Protocol-Version", "2026-07-28");
+    req.set("Mcp-Method", body.value("method", ""));
+    if (body.contains("params") && body["params"].contains("name")) req.set("Mcp-Name", body["params"]["name"].get<std::string>());
+  } else {
+    req.set("MCP-Protocol-Version", "2025-11-25");
+    if (!session_id.empty()) req.set("Mcp-Session-Id", session_id);
+  }
+  req.keep_alive(true);
+  req.body() = body.dump();
+  req.prepare_payload();
+  return req;
+}
+
+json tool_call(const Options& opt, long id, bool modern) {
+  json params = {{"name", opt.tool}, {"arguments", json::object()}};
+  if (modern) {
+    params["_meta"] = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                       {"io.modelcontextprotocol/clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}},
+                       {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+  }
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", params}};
+}
+
+// Sends one request and reads the whole answer (JSON or a complete SSE stream).
+asio::awaitable<http::response<http::string_body>> exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                             http::request<http::string_body> req) {
+  co_await http::async_write(stream, req, asio::use_awaitable);
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
+  co_return parser.release();
+}
+
+asio::awaitable<void> worker(Shared& shared, int index) {
+  const Options& opt = shared.opt;
+  bool modern = opt.mode == "modern";
+  auto ex = co_await asio::this_coro::executor;
+  beast::tcp_stream stream(ex);
+  beast::flat_buffer buffer;
+  asio::ip::tcp::resolver resolver(ex);
+  auto endpoints = co_await resolver.async_resolve(opt.host, opt.port, asio::use_awaitable);
+  co_await stream.async_connect(endpoints, asio::use_awaitable);
+
+  std::string session_id;
+  if (!modern) {  // a legacy client opens its own session first
+    json init = {{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
+                 {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
+                             {"clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}}}}};
+    auto res = co_await exchange(stream, buffer, make_request(opt, init, "", false));
+    session_id = std::string(res["Mcp-Session-Id"]);
+    json initialized = {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}};
+    co_await exchange(stream, buffer, make_request(opt, initialized, session_id, false));
+  }
+  long id = 1;
+  while (shared.issued < opt.requests && Clock::now() < shared.deadline) {
+    ++shared.issued;
+    auto start = Clock::now();
+    auto res = co_await exchange(stream, buffer, make_request(opt, tool_call(opt, id++, modern), session_id, modern));
+    auto us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+    if (res.result() != http::status::ok || res.body().find("\"result\"") == std::string::npos) {
+      ++shared.errors;
+    } else {
+      shared.latencies_us.push_back(us);
+    }
+  }
+  (void)index;
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::size_t k = std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+int main(int argc, char** argv) {
+  Options opt;
+  std::string url;
+  CLI::App app{"Closed-loop tools/call load generator for MCP Streamable HTTP (loopback only)"};
+  app.add_option("--url", url, "MCP endpoint, http://127.0.0.1:PORT/mcp")->required();
+  app.add_option("--mode", opt.mode, "modern (2026-07-28 stateless) or legacy (2025-11-25 sessions)")
+      ->check(CLI::IsMember({"modern", "legacy"}));
+  app.add_option("--tool", opt.tool, "tool to call (no arguments)");
+  app.add_option("--concurrency", opt.concurrency, "concurrent clients")->check(CLI::Range(1, 1024));
+  app.add_option("--requests", opt.requests, "total requests (upper bound)")->check(CLI::Range(1L, 10'000'000L));
+  app.add_option("--max-seconds", opt.max_seconds, "time bound")->check(CLI::Range(0.1, 600.0));
+  CLI11_PARSE(app, argc, argv);
+
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || parsed->scheme() != "http") {
+    std::fprintf(stderr, "mcp-loadgen: --url must be http://HOST:PORT/PATH\n");
+    return 2;
+  }
+  opt.host = parsed->host();
+  opt.port = parsed->port();
+  opt.target = parsed->path().empty() ? "/" : std::string(parsed->path());
+  if (opt.host != "127.0.0.1" && opt.host != "localhost" && opt.host != "::1") {
+    std::fprintf(stderr, "mcp-loadgen: refusing to load a non-loopback host\n");
+    return 2;
+  }
+
+  asio::io_context ioc{1};
+  auto start = Clock::now();
+  Shared shared{opt, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.max_seconds)), 0, 0, {}};
+  int failed_workers = 0;
+  for (int i = 0; i < opt.concurrency; ++i) {
+    asio::co_spawn(ioc, worker(shared, i), [&](std::exception_ptr e) {
+      if (e) ++failed_workers;
+    });
+  }
+  ioc.run();
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  auto& lat = shared.latencies_us;
+  double ok = static_cast<double>(lat.size());
+  json out = {{"mode", opt.mode}, {"concurrency", opt.concurrency}, {"ok", lat.size()}, {"errors", shared.errors},
+              {"failed_workers", failed_workers}, {"seconds", seconds}, {"rps", ok / seconds},
+              {"p50_us", percentile(lat, 0.50)}, {"p99_us", percentile(lat, 0.99)}};
+  std::printf("%s\n", out.dump().c_str());
+  return (failed_workers > 0 || shared.errors > 0) ? 1 : 0;
+}

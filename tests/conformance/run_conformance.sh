@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suite (2026-07-28 server requirements)
+# against mcp-bridge in front of the bundled legacy sample server.
+#   run_conformance.sh http|stdio BUILD_DIR SOURCE_DIR
+# http:  sample on --http 127.0.0.1:0, bridge --upstream http://127.0.0.1:PORT/mcp
+# stdio: bridge spawns the sample as a stdio child (-- mcp-legacy-sample --stdio)
+# Prints per-scenario results and pass counts; fails when a scenario listed in
+# must_pass.txt fails.
+set -euo pipefail
+mode=$1 build=$(cd "$2" && pwd) src=$(cd "$3" && pwd)
+source "$src/tests/lib/processes.sh"
+export PATH="$src/tests/node/node_modules/.bin:$PATH"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-conformance-$mode.XXXXXX")
+bridge_args=(--listen 127.0.0.1:0 --log-level info)
+if [ "$mode" = http ]; then
+  mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
+  sample_port=$(mcp_wait_port "$work/sample.log")
+  bridge_args+=(--upstream "http://127.0.0.1:$sample_port/mcp")
+else
+  bridge_args+=(-- "$build/samples/mcp-legacy-sample" --stdio)
+fi
+mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" "${bridge_args[@]}"
+port=$(mcp_wait_port "$work/bridge.log")
+mcp_wait_healthy "$port"
+
+echo "conformance ($mode): bridge on 127.0.0.1:$port, results in $work/results"
+timeout 600 conformance server --url "http://127.0.0.1:$port/mcp" --requirements 2026-07-28 \
+  -o "$work/results" --timeout 20000 >"$work/conformance.log" 2>&1 || true
+
+status=0
+node "$src/tests/conformance/score.mjs" "$work/results" "$src/tests/conformance/must_pass.txt" \
+  "$src/tests/node/node_modules/@modelcontextprotocol/conformance/requirements/2026-07-28.yaml" "$mode" || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- conformance output (tail) ---"; tail -n 80 "$work/conformance.log"
+  echo "--- bridge log (tail) ---"; tail -n 40 "$work/bridge.log"
+fi
+exit "$status"

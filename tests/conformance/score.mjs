@@ -1,0 +1,61 @@
+// Scores a conformance results directory: per-scenario PASS/FAIL, the count of
+// scored 2026-07-28 server scenarios passed, and a gate on must_pass.txt.
+//   node score.mjs RESULTS_DIR MUST_PASS_FILE REQUIREMENTS_YAML LABEL
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const [resultsDir, mustPassFile, requirementsFile, label] = process.argv.slice(2);
+
+// The "server:" list of the frozen requirements file (plain YAML list, read line by line).
+function scoredServerScenarios(text) {
+  const out = [];
+  let inServer = false;
+  for (const line of text.split("\n")) {
+    if (/^server:\s*$/.test(line)) { inServer = true; continue; }
+    if (/^\S/.test(line)) inServer = false;
+    const m = inServer && line.match(/^\s+-\s+(\S+)\s*$/);
+    if (m) out.push(m[1]);
+  }
+  return out;
+}
+
+function readResults(dir) {
+  const byScenario = new Map();
+  if (!existsSync(dir)) return byScenario;
+  for (const entry of readdirSync(dir)) {
+    const m = entry.match(/^server-(.+)-\d{4}-\d{2}-\d{2}T/);
+    const file = join(dir, entry, "checks.json");
+    if (!m || !existsSync(file)) continue;
+    const checks = JSON.parse(readFileSync(file, "utf8"));
+    byScenario.set(m[1], checks);
+  }
+  return byScenario;
+}
+
+const scored = scoredServerScenarios(readFileSync(requirementsFile, "utf8"));
+const mustPass = readFileSync(mustPassFile, "utf8").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+const results = readResults(resultsDir);
+
+let scoredPassed = 0, ran = 0;
+const failedRequired = [];
+const rows = [];
+for (const [scenario, checks] of [...results.entries()].sort()) {
+  ran++;
+  const failures = checks.filter((c) => c.status === "FAILURE");
+  const pass = failures.length === 0;
+  const isScored = scored.includes(scenario);
+  if (isScored && pass) scoredPassed++;
+  if (mustPass.includes(scenario) && !pass) failedRequired.push(scenario);
+  rows.push(`  ${pass ? "PASS" : "FAIL"} ${scenario}${isScored ? "" : " (not scored)"}` +
+    (pass ? "" : `: ${failures.map((f) => `${f.id}: ${f.errorMessage ?? f.description}`).join("; ").slice(0, 300)}`));
+}
+for (const s of mustPass) if (!results.has(s)) failedRequired.push(`${s} (did not run)`);
+
+console.log(`conformance ${label}:`);
+console.log(rows.join("\n"));
+console.log(`conformance ${label}: scored 2026-07-28 server scenarios passed: ${scoredPassed}/${scored.length}; ` +
+  `required without MRTR/subscriptions: ${mustPass.length - failedRequired.length}/${mustPass.length}; scenarios run: ${ran}`);
+if (failedRequired.length) {
+  console.log(`conformance ${label}: FAILED required scenarios: ${failedRequired.join(", ")}`);
+  process.exit(1);
+}

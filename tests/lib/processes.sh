@@ -1,0 +1,45 @@
+# Helpers for integration scripts: start real processes on 127.0.0.1 with
+# ephemeral ports, wait for them, and always stop them.
+# Every wait is bounded; nothing here talks to an address outside loopback.
+
+declare -a MCP_TEST_PIDS=()
+
+mcp_cleanup() {
+  for pid in "${MCP_TEST_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${MCP_TEST_PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+trap mcp_cleanup EXIT
+
+# mcp_start LOGFILE CMD... : starts CMD in the background, stdout+stderr to LOGFILE.
+mcp_start() {
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  MCP_TEST_PIDS+=("$!")
+}
+
+# mcp_wait_port LOGFILE : waits (max 30 s) for a line "listening on 127.0.0.1:PORT"
+# in LOGFILE and prints PORT.
+mcp_wait_port() {
+  local log=$1 port=""
+  for _ in $(seq 1 300); do
+    port=$(grep -m1 -oE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | grep -oE '[0-9]+$' || true)
+    if [ -n "$port" ]; then echo "$port"; return 0; fi
+    sleep 0.1
+  done
+  echo "timed out waiting for 'listening on' in $log:" >&2; tail -n 30 "$log" >&2
+  return 1
+}
+
+# mcp_wait_healthy PORT : waits (max 30 s) until GET /healthz answers 200.
+mcp_wait_healthy() {
+  local port=$1
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "bridge on port $port never became healthy" >&2
+  return 1
+}
