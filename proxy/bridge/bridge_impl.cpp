@@ -1,0 +1,418 @@
+#include "bridge/bridge_impl.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cctype>
+#include <chrono>
+
+#include "bridge/server_requests.hpp"
+#include "pool/with_timeout.hpp"
+#include "translate/discover.hpp"
+#include "translate/jsonrpc.hpp"
+#include "translate/method_table.hpp"
+#include "translate/param_headers.hpp"
+#include "translate/protocol.hpp"
+#include "translate/to_legacy.hpp"
+#include "translate/to_modern.hpp"
+
+namespace mcp::bridge {
+
+namespace asio = boost::asio;
+namespace err = protocol::error;
+using translate::MethodRoute;
+using upstream::UpstreamError;
+using upstream::UpstreamSession;
+
+namespace {
+
+Reply error_reply(unsigned status, const json& id, int code, std::string_view message, const json& data = nullptr) {
+  return Reply{status, translate::make_error_response(id, code, message, data)};
+}
+
+// The pool key as one string, for the tool cache.
+std::string context_of(const pool::SessionKey& key) { return key.authorization + '\n' + key.capabilities_canonical; }
+
+json request_id_of(const DownstreamRequest& request) {
+  const json& m = request.message;
+  if (!m.is_object()) return nullptr;
+  auto it = m.find("id");
+  return it != m.end() && translate::is_valid_request_id(*it) ? *it : json(nullptr);
+}
+
+bool is_cancellation(const boost::system::system_error& e) { return e.code() == asio::error::operation_aborted; }
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Only W3C trace context travels upstream, whatever the downstream collected.
+upstream::CallContext call_context(const DownstreamRequest& request) {
+  upstream::CallContext ctx;
+  for (const auto& [name, value] : request.trace_headers) {
+    auto n = lower(name);
+    if (n == "traceparent" || n == "tracestate" || n == "baggage") ctx.headers[n] = value;
+  }
+  return ctx;
+}
+
+bool declares(const json& initialize_result, std::string_view capability) {
+  if (!initialize_result.is_object()) return false;
+  auto caps = initialize_result.find("capabilities");
+  if (caps == initialize_result.end() || !caps->is_object()) return false;
+  auto c = caps->find(std::string(capability));
+  return c != caps->end() && c->is_object();
+}
+
+// ping is answered here; other server-to-client requests go to the MRTR hook
+// when one is configured, else get a clear -32601. A free coroutine taking
+// its state by value (GCC 12 mishandles captures of coroutine lambdas).
+asio::awaitable<json> answer_server_request(upstream::ServerRequestHandler relay, json request, json related) {
+  const bool is_ping = request.is_object() && request.value("method", "") == "ping";
+  if (!is_ping && relay) co_return co_await relay(std::move(request), std::move(related));
+  if (!is_ping)
+    spdlog::warn("bridge: upstream sent server-to-client request '{}', which cannot be relayed yet",
+                 request.is_object() ? request.value("method", "?") : "?");
+  json answer = answer_server_request_locally(request);
+  co_return answer;
+}
+
+}  // namespace
+
+BridgeImpl::BridgeImpl(asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, BridgeOptions opts)
+    : opts_(std::move(opts)),
+      tools_(std::make_shared<ToolSchemaCache>()),
+      probe_timer_(std::make_shared<asio::steady_timer>(ex)) {
+  // The setup hook must not capture `this` or the session: sessions may
+  // outlive a request and the bridge; handlers hold only what they need.
+  auto tools = tools_;
+  auto relay = opts_.server_request_handler;
+  pool_ = pool::SessionPool::create(
+      std::move(ex), std::move(factory), opts_.pool,
+      [tools, relay](const pool::SessionKey& key, UpstreamSession& session) {
+        const std::string context = context_of(key);
+        session.set_server_request_handler([relay](json request, json related) {
+          return answer_server_request(relay, std::move(request), std::move(related));
+        });
+        session.set_unsolicited_handler([tools, context](const json& notification) {
+          if (notification.is_object() && notification.value("method", "") == "notifications/tools/list_changed") {
+            spdlog::debug("bridge: tools/list_changed from upstream, dropping cached tool schemas");
+            tools->invalidate(context);
+          }
+        });
+      });
+}
+
+unsigned BridgeImpl::upstream_error_status(unsigned gateway_status) const {
+  return opts_.gateway_http_statuses ? gateway_status : 200;
+}
+
+bool BridgeImpl::upstream_healthy() const { return pool_->healthy(); }
+
+asio::awaitable<void> BridgeImpl::shutdown() {
+  stopping_ = true;
+  probe_timer_->cancel();
+  co_await pool_->shutdown();
+}
+
+asio::awaitable<void> BridgeImpl::probe_upstream(std::weak_ptr<BridgeImpl> weak,
+                                                 std::shared_ptr<asio::steady_timer> timer) {
+  using namespace std::chrono_literals;
+  constexpr std::chrono::milliseconds kMinBackoff = 250ms, kMaxBackoff = 30s, kHealthyRecheck = 5s;
+  std::chrono::milliseconds backoff = kMinBackoff;
+  for (;;) {
+    std::chrono::milliseconds wait = kHealthyRecheck;
+    {
+      auto self = weak.lock();
+      if (!self || self->stopping_) co_return;
+      if (!self->pool_->healthy()) {
+        translate::RequestMeta anonymous{std::string(protocol::kModernVersion), json::object(), nullptr, {}, nullptr};
+        try {
+          auto session = co_await self->pool_->acquire(
+              pool::SessionKey::make("", anonymous.client_capabilities),
+              translate::make_initialize_params(anonymous, self->opts_.initialize));
+          // A pooled session may be stale after failures: a legacy ping proves the upstream answers.
+          json ping{{"jsonrpc", "2.0"}, {"id", session->next_request_id()}, {"method", "ping"}};
+          co_await self->call_upstream(session, std::move(ping), {}, {});
+          self->pool_->record_success();
+          backoff = kMinBackoff;
+          spdlog::debug("bridge: upstream health probe answered");
+        } catch (const std::exception& e) {
+          if (self->stopping_) co_return;
+          spdlog::warn("bridge: upstream health probe failed, next try in {} ms: {}", backoff.count(), e.what());
+          wait = backoff;
+          backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+        }
+      }
+    }  // never hold the bridge alive while sleeping
+    timer->expires_after(wait);
+    auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;  // cancelled by shutdown()
+  }
+}
+
+asio::awaitable<Reply> BridgeImpl::handle(DownstreamRequest request, NotificationSink sink) {
+  auto self = shared_from_this();
+  const auto started = std::chrono::steady_clock::now();
+  Reply reply;
+  bool aborted = false;
+  try {
+    reply = co_await handle_request(request, sink);
+  } catch (const boost::system::system_error& e) {
+    if (is_cancellation(e)) {
+      aborted = true;
+    } else {
+      spdlog::error("bridge: unexpected error: {}", e.what());
+      reply = error_reply(500, request_id_of(request), err::kInternalError,
+                          std::string("Internal bridge error: ") + e.what());
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("bridge: unexpected error: {}", e.what());
+    reply = error_reply(500, request_id_of(request), err::kInternalError,
+                        std::string("Internal bridge error: ") + e.what());
+  }
+  if (aborted) {
+    // Our caller cancelled (client went away): nobody reads a reply, so the
+    // cancellation propagates. An abort we did not ask for (e.g. the session
+    // aborted the call while shutting down) is an upstream failure instead.
+    auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none) {
+      spdlog::debug("bridge: request cancelled by the client");
+      throw boost::system::system_error(asio::error::operation_aborted);
+    }
+    spdlog::warn("bridge: upstream call aborted");
+    reply = error_reply(upstream_error_status(502), request_id_of(request), err::kInternalError,
+                        "Upstream server error: the upstream call was aborted");
+  }
+  if (spdlog::should_log(spdlog::level::debug)) {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    const json& m = request.message;
+    spdlog::debug(
+        "bridge: {} id={} -> HTTP {}{} in {} ms",
+        m.is_object() && m.contains("method") && m["method"].is_string() ? m["method"].get<std::string>() : "?",
+        m.is_object() && m.contains("id") ? m["id"].dump() : "-", reply.http_status,
+        reply.body.is_object() && reply.body.contains("error")
+            ? " error " + reply.body["error"].value("code", json(0)).dump()
+            : "",
+        ms);
+  }
+  co_return reply;
+}
+
+asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, NotificationSink& sink) {
+  const json& message = request.message;
+
+  // 1. JSON-RPC shape.
+  const auto kind = translate::classify_message(message);
+  switch (kind.kind) {
+    case translate::MessageKind::Invalid:
+      co_return error_reply(400, kind.id, err::kInvalidRequest, "Invalid Request: " + kind.problem);
+    case translate::MessageKind::Response:
+      co_return error_reply(400, kind.id, err::kInvalidRequest,
+                            "Invalid Request: a 2026-07-28 server expects no responses from the client");
+    case translate::MessageKind::Notification:
+      // Nothing to forward: 2026-07-28 clients cancel by closing the stream
+      // (HTTP) or the downstream stdio server cancels the matching handle().
+      co_return Reply{202, nullptr};
+    case translate::MessageKind::Request:
+      break;
+  }
+  const json id = message["id"];
+  const std::string method = message["method"].get<std::string>();
+  const json params = message.contains("params") ? message["params"] : json(nullptr);
+
+  // 2. Method table: removed, unknown and not-yet-supported methods.
+  const auto info = translate::lookup_method(method);
+  if (info.route != MethodRoute::Synthesize && info.route != MethodRoute::Forward)
+    co_return error_reply(404, id, err::kMethodNotFound, translate::method_not_found_message(method, info.route));
+
+  // 3. Required _meta, then the protocol version.
+  auto meta_or_error = translate::read_request_meta(params);
+  if (auto* e = std::get_if<translate::MetaError>(&meta_or_error))
+    co_return error_reply(e->http_status, id, e->code, e->message, e->data);
+  const auto meta = std::get<translate::RequestMeta>(std::move(meta_or_error));
+  if (auto e = translate::check_protocol_version(meta.protocol_version))
+    co_return error_reply(e->http_status, id, e->code, e->message, e->data);
+
+  // 4. An upstream session for this authorization context and these capabilities.
+  const auto key = pool::SessionKey::make(request.authorization, meta.client_capabilities);
+  const std::string context = context_of(key);
+  std::shared_ptr<UpstreamSession> session;
+  try {
+    session = co_await pool_->acquire(key, translate::make_initialize_params(meta, opts_.initialize));
+  } catch (const pool::PoolExhausted& e) {
+    spdlog::warn("bridge: {}", e.what());
+    co_return error_reply(upstream_error_status(503), id, err::kInternalError,
+                          std::string("Upstream busy: ") + e.what());
+  } catch (const UpstreamError& e) {
+    spdlog::warn("bridge: no upstream session: {}", e.what());
+    co_return error_reply(upstream_error_status(502), id, err::kInternalError,
+                          std::string("Upstream server unavailable: ") + e.what());
+  }
+  const json& initialize_result = session->initialize_result();
+
+  // 5. server/discover is answered from the session's InitializeResult.
+  if (info.route == MethodRoute::Synthesize)
+    co_return Reply{
+        200, translate::make_result_response(
+                 id, translate::make_discover_result(initialize_result, opts_.discover, opts_.cache.hint_for(method)))};
+
+  // A method whose capability the upstream does not declare does not exist
+  // (discover and the handlers must agree).
+  if (!info.required_capability.empty() && !declares(initialize_result, info.required_capability))
+    co_return error_reply(404, id, err::kMethodNotFound,
+                          "Method not found: " + method + " (the server does not declare the '" +
+                              std::string(info.required_capability) + "' capability)");
+
+  try {
+    // 6. Mcp-Param-* headers against the tool's x-mcp-header annotations (HTTP only).
+    if (request.via_http && method == "tools/call") {
+      if (auto mismatch = co_await check_param_headers(session, context, request))
+        co_return error_reply(400, id, err::kHeaderMismatch, *mismatch);
+    }
+
+    // 7. Forward: fresh upstream id, progress token rewritten to it.
+    const std::int64_t upstream_id = session->next_request_id();
+    json legacy_request = translate::to_legacy_request(message, upstream_id);
+    auto tools = tools_;
+    upstream::CallNotificationHandler on_notification = [sink, meta, tools, context](const json& n) {
+      if (n.is_object() && n.value("method", "") == "notifications/tools/list_changed") tools->invalidate(context);
+      if (auto out = translate::to_modern_notification(n, meta); out && sink) sink(std::move(*out));
+    };
+    json legacy_response =
+        co_await call_upstream(session, std::move(legacy_request), std::move(on_notification), call_context(request));
+    pool_->record_success();
+
+    // 8. Translate back.
+    if (method == "tools/list") remember_tools(context, params, legacy_response);
+    translate::ResponseContext ctx{id,
+                                   method,
+                                   params,
+                                   translate::server_info_from_initialize(initialize_result),
+                                   info.cacheable,
+                                   opts_.cache.hint_for(method)};
+    json response = translate::to_modern_response(legacy_response, ctx);
+    unsigned status = 200;
+    if (response.contains("error")) {
+      const int code = response["error"].value("code", 0);
+      status = translate::http_status_for_forwarded_error(code);
+      spdlog::debug("bridge: upstream answered {} with error {}", method, code);
+    }
+    co_return Reply{status, std::move(response)};
+  } catch (const UpstreamTimeout& e) {
+    spdlog::warn("bridge: {} timed out: {}", method, e.what());
+    co_return error_reply(upstream_error_status(504), id, err::kInternalError,
+                          std::string("Upstream timeout: ") + e.what());
+  } catch (const UpstreamError& e) {
+    pool_->record_failure();
+    spdlog::warn("bridge: {} failed upstream: {}", method, e.what());
+    co_return error_reply(upstream_error_status(502), id, err::kInternalError,
+                          std::string("Upstream server error: ") + e.what());
+  }
+}
+
+asio::awaitable<json> BridgeImpl::call_upstream(const std::shared_ptr<UpstreamSession>& session, json request,
+                                                upstream::CallNotificationHandler on_notification,
+                                                upstream::CallContext context) {
+  // First completion wins; a cancelled call makes the session send
+  // notifications/cancelled upstream. Cancelling handle() cancels both.
+  const auto limit = opts_.request_timeout;
+  co_return co_await pool::with_timeout(
+      session->call(std::move(request), std::move(on_notification), std::move(context)), limit,
+      [limit] { return UpstreamTimeout("no response within " + std::to_string(limit.count()) + " ms"); });
+}
+
+asio::awaitable<std::optional<std::string>> BridgeImpl::check_param_headers(
+    const std::shared_ptr<UpstreamSession>& session, const std::string& context, const DownstreamRequest& request) {
+  const json& params = request.message["params"];
+  if (!params.contains("name") || !params["name"].is_string()) co_return std::nullopt;  // upstream rejects it
+  auto tool = co_await find_tool(session, context, params["name"].get<std::string>());
+  if (!tool) co_return std::nullopt;  // unknown tool: the upstream answers with its own error
+  co_return translate::validate_param_headers(*tool, params.value("arguments", json::object()), request.param_headers);
+}
+
+// One in-flight tools/list fetch per context; concurrent callers wait for it
+// instead of each fetching (thread-safe channel: callers run on any io thread).
+struct BridgeImpl::ToolFetch {
+  explicit ToolFetch(asio::any_io_executor ex) : done(std::move(ex)) {}
+  asio::experimental::concurrent_channel<void(boost::system::error_code)> done;  // closed when finished
+};
+
+asio::awaitable<std::optional<json>> BridgeImpl::find_tool(const std::shared_ptr<UpstreamSession>& session,
+                                                           const std::string& context, const std::string& name) {
+  // Bounded: if another request's fetch failed or was cancelled, fetch ourselves once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (auto tool = tools_->find(context, name)) co_return tool;
+    if (tools_->complete(context)) co_return std::nullopt;
+    std::shared_ptr<ToolFetch> running;
+    auto mine = std::make_shared<ToolFetch>(co_await asio::this_coro::executor);
+    {
+      std::lock_guard lock(fetch_mu_);
+      auto [it, inserted] = fetches_.try_emplace(context, mine);
+      if (!inserted) running = it->second;
+    }
+    if (running) {
+      co_await running->done.async_receive(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    auto finish = [this, &context, &mine] {
+      {
+        std::lock_guard lock(fetch_mu_);
+        if (auto it = fetches_.find(context); it != fetches_.end() && it->second == mine) fetches_.erase(it);
+      }
+      mine->done.close();  // wakes every waiter
+    };
+    try {
+      co_await fetch_tool_list(session, context);
+    } catch (...) {
+      finish();
+      throw;
+    }
+    finish();
+  }
+  co_return tools_->find(context, name);
+}
+
+asio::awaitable<void> BridgeImpl::fetch_tool_list(const std::shared_ptr<UpstreamSession>& session,
+                                                  const std::string& context) {
+  // All pages through the same session, bounded.
+  json cursor;
+  for (std::size_t page = 0; page < opts_.max_tool_list_pages; ++page) {
+    json req{{"jsonrpc", "2.0"}, {"id", session->next_request_id()}, {"method", "tools/list"}};
+    if (!cursor.is_null()) req["params"] = {{"cursor", cursor}};
+    json resp = co_await call_upstream(session, std::move(req), {}, {});
+    if (!resp.is_object() || !resp.contains("result") || !resp["result"].is_object()) {
+      spdlog::warn("bridge: tools/list for x-mcp-header validation failed: {}", resp.dump().substr(0, 300));
+      co_return;
+    }
+    const json& result = resp["result"];
+    tools_->add_tools(context, result.value("tools", json::array()));
+    auto next = result.find("nextCursor");
+    if (next == result.end() || !next->is_string() || next->get_ref<const std::string&>().empty()) {
+      tools_->mark_complete(context);
+      co_return;
+    }
+    cursor = *next;
+  }
+  spdlog::warn("bridge: tools/list has more than {} pages; x-mcp-header validation may be incomplete",
+               opts_.max_tool_list_pages);
+}
+
+void BridgeImpl::remember_tools(const std::string& context, const json& request_params, const json& legacy_response) {
+  if (!legacy_response.is_object() || !legacy_response.contains("result") || !legacy_response["result"].is_object())
+    return;
+  const json& result = legacy_response["result"];
+  tools_->add_tools(context, result.value("tools", json::array()));
+  const bool first_page = !request_params.is_object() || !request_params.contains("cursor");
+  const bool last_page = !result.contains("nextCursor") || result["nextCursor"].is_null();
+  if (first_page && last_page) tools_->mark_complete(context);
+}
+
+}  // namespace mcp::bridge

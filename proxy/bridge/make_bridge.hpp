@@ -1,0 +1,59 @@
+// Construction of the bridge (BRIDGE.md "Constructors everyone can rely on").
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+#include "bridge/bridge.hpp"
+#include "pool/session_pool.hpp"
+#include "translate/cache_policy.hpp"
+#include "translate/discover.hpp"
+#include "translate/to_legacy.hpp"
+#include "upstream/session_factory.hpp"
+#include "upstream/upstream_session.hpp"
+
+namespace mcp::bridge {
+
+struct BridgeOptions {
+  // ttlMs/cacheScope for cacheable results: default plus per-method overrides
+  // (keys: server/discover, tools/list, prompts/list, resources/list,
+  // resources/templates/list, resources/read).
+  translate::CachePolicy cache;
+  // Upstream sessions: max_sessions, idle_timeout, start_timeout, health threshold.
+  pool::PoolOptions pool;
+  // Bound on each upstream call; on expiry the call is cancelled upstream
+  // (notifications/cancelled) and the client gets -32603 with HTTP 504.
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+  // The replayed initialize: legacy protocolVersion, fallback clientInfo, and
+  // whether sampling/elicitation/roots client capabilities are declared upstream.
+  translate::InitializeOptions initialize;
+  // server/discover: advertise listChanged/subscribe (only once subscriptions/listen exists).
+  translate::DiscoverOptions discover;
+  // Upstream failures answer HTTP 502 (unreachable/failed), 503 (pool full)
+  // or 504 (timeout) with a JSON-RPC -32603 body, which load balancers and
+  // logs understand. Some clients (e.g. the TypeScript SDK) only surface a
+  // JSON-RPC error body for 2xx/4xx; false answers those failures with HTTP 200.
+  bool gateway_http_statuses = true;
+  // Bound on tools/list pages fetched to learn a tool's x-mcp-header annotations.
+  std::size_t max_tool_list_pages = 20;
+  // Probe the upstream in the background (anonymous session, then a legacy
+  // ping) so /healthz turns 200 without client traffic and the anonymous
+  // context finds a warm session; re-probes while unhealthy. Tests that count
+  // sessions turn it off.
+  bool health_probe = true;
+  // Hook for server-to-client requests other than ping (MRTR plugs in here).
+  // Empty: they get -32601 "cannot relay ... until MRTR support".
+  upstream::ServerRequestHandler server_request_handler;
+};
+
+std::shared_ptr<Bridge> make_bridge(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory,
+                                    BridgeOptions opts);
+
+// Graceful shutdown: ends every pooled upstream session (HTTP DELETE, stdio
+// close). Call after in-flight handle() calls finished. No-op for other Bridges.
+boost::asio::awaitable<void> shutdown_bridge(Bridge& bridge);
+
+}  // namespace mcp::bridge

@@ -1,0 +1,37 @@
+// Identity of a pooled upstream session. Two requests share a session only if
+// they carry the same Authorization value (never across authorization contexts)
+// and the same client capabilities (the upstream tailors behaviour to those
+// declared in `initialize`).
+#pragma once
+
+#include <compare>
+#include <cstdio>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "translate/canonical.hpp"
+
+namespace mcp::pool {
+
+struct SessionKey {
+  std::string authorization;           // "Authorization" header value, "" if none
+  std::string capabilities_canonical;  // translate::canonical_json(clientCapabilities)
+
+  static SessionKey make(std::string authorization, const nlohmann::json& client_capabilities) {
+    return SessionKey{std::move(authorization), translate::canonical_json(client_capabilities)};
+  }
+
+  auto operator<=>(const SessionKey&) const = default;
+
+  // For logs: never prints the credential itself, only a short fingerprint.
+  std::string describe() const {
+    auto h = std::hash<std::string>{}(authorization);
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016zx", h);
+    return std::string(authorization.empty() ? "auth=none" : std::string("auth#") + (buf + 8)) +
+           " caps=" + capabilities_canonical.substr(0, 120);
+  }
+};
+
+}  // namespace mcp::pool

@@ -1,0 +1,273 @@
+#include "pool/session_pool.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <limits>
+
+#include "pool/with_timeout.hpp"
+
+namespace mcp::pool {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+using upstream::UpstreamError;
+using upstream::UpstreamSession;
+
+struct SessionPool::Entry {
+  explicit Entry(asio::strand<asio::any_io_executor>& strand) : ready_signal(strand, clock_type::time_point::max()) {}
+  SessionKey key;
+  std::shared_ptr<UpstreamSession> session;
+  bool ready = false;              // start() succeeded
+  std::exception_ptr start_error;  // start() failed (entry already removed)
+  // Waiters of the shared initialize park on this timer; it is cancelled when
+  // start() completes either way.
+  asio::steady_timer ready_signal;
+  // Requests holding the session (see Lease); touched from any thread.
+  std::atomic<int> leases{0};
+  std::atomic<clock_type::rep> last_used{clock_type::now().time_since_epoch().count()};
+
+  void touch() { last_used.store(clock_type::now().time_since_epoch().count()); }
+  clock_type::time_point last_used_at() const { return clock_type::time_point(clock_type::duration(last_used.load())); }
+  // Busy while a request holds it or calls are in flight.
+  bool busy() const { return leases.load() > 0 || session->in_flight() > 0; }
+};
+
+namespace {
+// Free coroutines instead of capturing coroutine lambdas: GCC 12 destroys
+// lambda captures of coroutines twice (seen under ASan).
+asio::awaitable<void> shutdown_quietly(std::shared_ptr<UpstreamSession> session) {
+  try {
+    co_await session->shutdown();
+  } catch (const std::exception& e) {
+    spdlog::debug("pool: upstream session shutdown failed: {}", e.what());
+  }
+}
+
+// What acquire() hands out: the caller sees a plain shared_ptr<UpstreamSession>
+// (aliasing constructor); when its last copy goes, the lease ends and the
+// session counts as idle from then on.
+struct Lease {
+  explicit Lease(std::shared_ptr<SessionPool::Entry> e) : entry(std::move(e)) { ++entry->leases; }
+  ~Lease() {
+    entry->touch();
+    --entry->leases;
+  }
+  std::shared_ptr<SessionPool::Entry> entry;
+};
+
+std::shared_ptr<UpstreamSession> lease(const std::shared_ptr<SessionPool::Entry>& entry) {
+  auto l = std::make_shared<Lease>(entry);
+  return std::shared_ptr<UpstreamSession>(l, entry->session.get());
+}
+}  // namespace
+
+std::shared_ptr<SessionPool> SessionPool::create(asio::any_io_executor ex,
+                                                 std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
+                                                 SessionSetup setup) {
+  std::shared_ptr<SessionPool> pool(new SessionPool(std::move(ex), std::move(factory), opts, std::move(setup)));
+  const auto interval = std::clamp<std::chrono::milliseconds>(pool->opts_.idle_timeout / 2,
+                                                              std::chrono::milliseconds(10), std::chrono::seconds(30));
+  asio::co_spawn(pool->strand_, idle_sweeper(pool, interval), asio::detached);
+  return pool;
+}
+
+SessionPool::SessionPool(asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
+                         SessionSetup setup)
+    : strand_(asio::make_strand(ex)),
+      factory_(std::move(factory)),
+      opts_(opts),
+      setup_(std::move(setup)),
+      sweep_timer_(strand_) {
+  if (opts_.max_sessions == 0) opts_.max_sessions = 1;
+}
+
+SessionPool::~SessionPool() = default;
+
+asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKey key, json initialize_params) {
+  // Run the bookkeeping on the strand; cancellation of the caller reaches the
+  // spawned coroutine through co_spawn's cancellation slot.
+  co_return co_await asio::co_spawn(strand_, acquire_on_strand(std::move(key), std::move(initialize_params)),
+                                    asio::use_awaitable);
+}
+
+asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand(SessionKey key,
+                                                                                 json initialize_params) {
+  auto self = shared_from_this();
+  // Bounded: a session that dies right after its initialize is recreated at most twice.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (stopped_) throw UpstreamError("upstream session pool is shut down");
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      auto entry = it->second;
+      if (!entry->ready && !entry->start_error) {
+        co_await entry->ready_signal.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (!entry->ready && !entry->start_error)  // woken without a completion: we were cancelled
+          throw boost::system::system_error(asio::error::operation_aborted);
+      }
+      if (entry->start_error) std::rethrow_exception(entry->start_error);
+      if (entry->session->usable()) {
+        entry->touch();
+        co_return lease(entry);
+      }
+      if (auto cur = entries_.find(key); cur != entries_.end() && cur->second == entry) {
+        entries_.erase(cur);
+        update_size();
+      }
+      retire(entry->session, "it is no longer usable");
+      continue;
+    }
+
+    if (entries_.size() >= opts_.max_sessions && !make_room())
+      throw PoolExhausted("upstream session pool is full: all " + std::to_string(opts_.max_sessions) +
+                          " sessions are busy (raise the maximum number of upstream sessions)");
+
+    auto entry = std::make_shared<Entry>(strand_);
+    entry->key = key;
+    try {
+      entry->session = factory_->create(upstream::SessionContext{key.authorization});
+    } catch (const std::exception& e) {
+      record_failure();
+      throw UpstreamError(std::string("cannot create upstream session: ") + e.what());
+    }
+    if (!entry->session) throw UpstreamError("cannot create upstream session: the factory returned none");
+    if (setup_) setup_(key, *entry->session);
+    entries_[key] = entry;
+    update_size();
+    ++created_;
+    spdlog::info("pool: starting upstream session for {} ({} sessions)", key.describe(), entries_.size());
+    // Detached: the shared initialize must not die with whichever caller came first.
+    asio::co_spawn(strand_, start_entry(entry, std::move(initialize_params)), asio::detached);
+  }
+  throw UpstreamError("upstream session became unusable right after initialize, repeatedly");
+}
+
+asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, json initialize_params) {
+  auto self = shared_from_this();
+  std::exception_ptr error;
+  try {
+    const auto limit = opts_.start_timeout;
+    co_await with_timeout(entry->session->start(std::move(initialize_params)), limit, [limit] {
+      return UpstreamError("upstream did not complete initialize within " + std::to_string(limit.count()) + " ms");
+    });
+  } catch (const UpstreamError&) {
+    error = std::current_exception();
+  } catch (const std::exception& e) {
+    error = std::make_exception_ptr(UpstreamError(std::string("upstream initialize failed: ") + e.what()));
+  }
+  if (error) {
+    entry->start_error = error;
+    if (auto cur = entries_.find(entry->key); cur != entries_.end() && cur->second == entry) {
+      entries_.erase(cur);
+      update_size();
+    }
+    record_failure();
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      spdlog::warn("pool: upstream session for {} failed to start: {}", entry->key.describe(), e.what());
+    }
+    retire(entry->session, "its initialize failed");
+  } else {
+    entry->ready = true;
+    entry->touch();
+    record_success();
+    spdlog::info("pool: upstream session ready for {}", entry->key.describe());
+  }
+  entry->ready_signal.cancel();
+}
+
+bool SessionPool::make_room() {
+  auto victim = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    const auto& e = it->second;
+    if (!e->ready || e->busy()) continue;
+    if (victim == entries_.end() || e->last_used_at() < victim->second->last_used_at()) victim = it;
+  }
+  if (victim == entries_.end()) return false;
+  auto session = victim->second->session;
+  spdlog::info("pool: evicting least recently used session {} to make room", victim->first.describe());
+  entries_.erase(victim);
+  update_size();
+  retire(std::move(session), "the pool needed room");
+  return true;
+}
+
+void SessionPool::retire(std::shared_ptr<UpstreamSession> session, const char* why) {
+  if (!session) return;
+  spdlog::info("pool: shutting down an upstream session because {}", why);
+  asio::co_spawn(strand_, shutdown_quietly(std::move(session)), asio::detached);
+}
+
+asio::awaitable<void> SessionPool::idle_sweeper(std::weak_ptr<SessionPool> weak, std::chrono::milliseconds interval) {
+  // Holds only a weak reference (taken before the coroutine first runs): the
+  // pool's destruction cancels the timer and ends the loop.
+  for (;;) {
+    asio::steady_timer* timer = nullptr;
+    {
+      auto self = weak.lock();
+      if (!self || self->stopped_) co_return;
+      self->sweep_timer_.expires_after(interval);
+      timer = &self->sweep_timer_;
+    }
+    // While waiting the pool may die; its timer's destructor completes this wait.
+    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    auto self = weak.lock();
+    if (!self || self->stopped_) co_return;
+    self->sweep_idle();
+  }
+}
+
+void SessionPool::sweep_idle() {
+  const auto now = clock_type::now();
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto& e = it->second;
+    const bool expired = e->ready && !e->busy() && now - e->last_used_at() >= opts_.idle_timeout;
+    const bool dead = e->ready && !e->session->usable();
+    if (expired || dead) {
+      auto session = e->session;
+      spdlog::info("pool: dropping {} session {}", dead ? "unusable" : "idle", it->first.describe());
+      it = entries_.erase(it);
+      retire(std::move(session), dead ? "it is no longer usable" : "it was idle too long");
+    } else {
+      ++it;
+    }
+  }
+  update_size();
+}
+
+asio::awaitable<std::vector<std::shared_ptr<UpstreamSession>>> SessionPool::stop_on_strand(
+    std::shared_ptr<SessionPool> self) {
+  self->stopped_ = true;
+  self->sweep_timer_.cancel();
+  std::vector<std::shared_ptr<UpstreamSession>> out;
+  for (auto& [key, e] : self->entries_)
+    if (e->session) out.push_back(e->session);
+  self->entries_.clear();
+  self->update_size();
+  co_return out;
+}
+
+asio::awaitable<void> SessionPool::shutdown() {
+  auto self = shared_from_this();
+  auto sessions = co_await asio::co_spawn(strand_, stop_on_strand(self), asio::use_awaitable);
+  spdlog::info("pool: shutting down {} upstream sessions", sessions.size());
+  for (auto& s : sessions) co_await shutdown_quietly(s);
+}
+
+void SessionPool::record_failure() {
+  if (consecutive_failures_.fetch_add(1) + 1 >= opts_.unhealthy_after_failures && healthy_.exchange(false))
+    spdlog::warn("pool: upstream marked unhealthy after {} consecutive failures (/healthz answers 503)",
+                 opts_.unhealthy_after_failures);
+}
+
+void SessionPool::record_success() {
+  consecutive_failures_.store(0);
+  if (!healthy_.exchange(true)) spdlog::info("pool: upstream healthy (/healthz answers 200)");
+}
+
+}  // namespace mcp::pool

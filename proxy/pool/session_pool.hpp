@@ -1,0 +1,107 @@
+// Pool of started upstream sessions (BRIDGE.md "pool/").
+//
+// - acquire(key, initialize_params): returns a started, usable session for the
+//   key; concurrent acquires for a new key share ONE initialize.
+// - bounded: at most max_sessions; to make room the least-recently-used idle
+//   session is shut down; if every session is busy, acquire fails with
+//   PoolExhausted (an UpstreamError) instead of queueing without bound.
+// - idle sessions expire after idle_timeout; unusable ones are dropped and
+//   recreated on the next acquire.
+// All bookkeeping runs on one strand; nothing blocks an io thread.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "pool/session_key.hpp"
+#include "upstream/session_factory.hpp"
+#include "upstream/upstream_session.hpp"
+
+namespace mcp::pool {
+
+using json = nlohmann::json;
+
+struct PoolOptions {
+  std::size_t max_sessions = 64;
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+  // Bound on start() (initialize + notifications/initialized).
+  std::chrono::milliseconds start_timeout{std::chrono::seconds(30)};
+  // Consecutive failed initializes after which the upstream counts as unhealthy.
+  int unhealthy_after_failures = 3;
+};
+
+// Every session is busy and the pool is full.
+struct PoolExhausted : upstream::UpstreamError {
+  using upstream::UpstreamError::UpstreamError;
+};
+
+class SessionPool : public std::enable_shared_from_this<SessionPool> {
+ public:
+  // Installs handlers on a freshly created session before start() (so requests
+  // the server sends during initialize already find them).
+  using SessionSetup = std::function<void(const SessionKey&, upstream::UpstreamSession&)>;
+
+  static std::shared_ptr<SessionPool> create(boost::asio::any_io_executor ex,
+                                             std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
+                                             SessionSetup setup = {});
+  ~SessionPool();
+
+  // Throws upstream::UpstreamError (creation/initialize failed, pool exhausted).
+  boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire(SessionKey key, json initialize_params);
+
+  // Shuts every session down and stops the idle timer.
+  boost::asio::awaitable<void> shutdown();
+
+  // For /healthz: true after a successful initialize, false after
+  // `unhealthy_after_failures` consecutive failures (or before any success).
+  bool healthy() const { return healthy_.load(); }
+  // The bridge reports call-level failures/successes too.
+  void record_failure();
+  void record_success();
+
+  std::size_t size() const { return size_.load(); }  // sessions, including starting ones
+  std::size_t sessions_created() const { return created_.load(); }
+
+ public:
+  struct Entry;  // defined in session_pool.cpp
+
+ private:
+  SessionPool(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
+              SessionSetup setup);
+
+  boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire_on_strand(SessionKey key,
+                                                                                       json initialize_params);
+  boost::asio::awaitable<void> start_entry(std::shared_ptr<Entry> entry, json initialize_params);
+  bool make_room();  // on strand
+  void retire(std::shared_ptr<upstream::UpstreamSession> session, const char* why);
+  static boost::asio::awaitable<void> idle_sweeper(std::weak_ptr<SessionPool> weak, std::chrono::milliseconds interval);
+  void sweep_idle();  // on strand
+  static boost::asio::awaitable<std::vector<std::shared_ptr<upstream::UpstreamSession>>> stop_on_strand(
+      std::shared_ptr<SessionPool> self);
+  void update_size() { size_.store(entries_.size()); }
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  std::shared_ptr<upstream::SessionFactory> factory_;
+  PoolOptions opts_;
+  SessionSetup setup_;
+  std::map<SessionKey, std::shared_ptr<Entry>> entries_;  // strand only
+  boost::asio::steady_timer sweep_timer_;
+  bool stopped_ = false;  // strand only
+
+  std::atomic<bool> healthy_{false};
+  std::atomic<int> consecutive_failures_{0};
+  std::atomic<std::size_t> size_{0};
+  std::atomic<std::size_t> created_{0};
+};
+
+}  // namespace mcp::pool

@@ -1,0 +1,14 @@
+#include "translate/canonical.hpp"
+
+namespace mcp::translate {
+
+std::string canonical_json(const nlohmann::json& value) {
+  // nlohmann::json stores objects in a std::map, so dump() already emits keys
+  // in sorted order at every depth; ensure_ascii makes the bytes independent of
+  // how the input spelled non-ASCII characters.
+  static_assert(std::is_same_v<nlohmann::json::object_t, std::map<std::string, nlohmann::json, std::less<>>>,
+                "canonical_json relies on sorted object storage");
+  return value.dump(-1, ' ', true);
+}
+
+}  // namespace mcp::translate

@@ -1,0 +1,65 @@
+#include "translate/method_table.hpp"
+
+#include <array>
+#include <utility>
+
+namespace mcp::translate {
+namespace {
+
+struct Row {
+  std::string_view method;
+  MethodInfo info;
+};
+
+constexpr std::array kTable{
+    Row{"server/discover", {MethodRoute::Synthesize, true, ""}},
+    Row{"tools/list", {MethodRoute::Forward, true, "tools"}},
+    Row{"tools/call", {MethodRoute::Forward, false, "tools"}},
+    Row{"resources/list", {MethodRoute::Forward, true, "resources"}},
+    Row{"resources/templates/list", {MethodRoute::Forward, true, "resources"}},
+    Row{"resources/read", {MethodRoute::Forward, true, "resources"}},
+    Row{"prompts/list", {MethodRoute::Forward, true, "prompts"}},
+    Row{"prompts/get", {MethodRoute::Forward, false, "prompts"}},
+    Row{"completion/complete", {MethodRoute::Forward, false, "completions"}},
+    // 2026-07-28 method that needs the subscriptions work (a later issue).
+    Row{"subscriptions/listen", {MethodRoute::Unsupported, false, ""}},
+    // Removed by 2026-07-28 (changelog: stateless, ping/setLevel removed,
+    // subscribe replaced by subscriptions/listen, tasks moved to an extension).
+    Row{"initialize", {MethodRoute::Removed, false, ""}},
+    Row{"ping", {MethodRoute::Removed, false, ""}},
+    Row{"logging/setLevel", {MethodRoute::Removed, false, ""}},
+    Row{"resources/subscribe", {MethodRoute::Removed, false, ""}},
+    Row{"resources/unsubscribe", {MethodRoute::Removed, false, ""}},
+    Row{"tasks/get", {MethodRoute::Removed, false, ""}},
+    Row{"tasks/result", {MethodRoute::Removed, false, ""}},
+    Row{"tasks/list", {MethodRoute::Removed, false, ""}},
+    Row{"tasks/cancel", {MethodRoute::Removed, false, ""}},
+    Row{"notifications/initialized", {MethodRoute::Removed, false, ""}},
+    Row{"notifications/roots/list_changed", {MethodRoute::Removed, false, ""}},
+};
+
+}  // namespace
+
+MethodInfo lookup_method(std::string_view method) {
+  for (const auto& row : kTable)
+    if (row.method == method) return row.info;
+  return MethodInfo{};
+}
+
+std::string method_not_found_message(std::string_view method, MethodRoute route) {
+  std::string m = "Method not found: ";
+  m += method;
+  switch (route) {
+    case MethodRoute::Removed:
+      m += " (removed in protocol version 2026-07-28)";
+      break;
+    case MethodRoute::Unsupported:
+      m += " (not supported by this mcp-bridge yet)";
+      break;
+    default:
+      break;
+  }
+  return m;
+}
+
+}  // namespace mcp::translate

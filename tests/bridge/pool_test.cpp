@@ -1,0 +1,226 @@
+// SessionPool against the fake upstream: sharing, bounds, expiry, failures.
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+
+#include "fake_upstream.hpp"
+#include "pool/session_pool.hpp"
+
+namespace mcp::test {
+namespace {
+
+using pool::SessionKey;
+using pool::SessionPool;
+using upstream::UpstreamSession;
+
+const json kInit = {{"protocolVersion", "2025-11-25"},
+                    {"capabilities", json::object()},
+                    {"clientInfo", {{"name", "t"}, {"version", "1"}}}};
+
+boost::asio::awaitable<int> shutdown_pool(std::shared_ptr<SessionPool> pool) {
+  co_await pool->shutdown();
+  co_return 0;
+}
+
+class PoolTest : public ::testing::Test {
+ protected:
+  void make(pool::PoolOptions opts = {}) {
+    state = std::make_shared<FakeServerState>();
+    factory = std::make_shared<FakeFactory>(ioc.get_executor(), state);
+    pool = SessionPool::create(ioc.get_executor(), factory, opts);
+  }
+  std::shared_ptr<UpstreamSession> acquire(const SessionKey& key) {
+    return run_until_done(ioc, pool->acquire(key, kInit));
+  }
+
+  boost::asio::io_context ioc;
+  std::shared_ptr<FakeServerState> state;
+  std::shared_ptr<FakeFactory> factory;
+  std::shared_ptr<SessionPool> pool;
+};
+
+TEST_F(PoolTest, ConcurrentAcquiresShareOneInitialize) {
+  make();
+  state->start_delay = std::chrono::milliseconds(5);
+  const auto key = SessionKey::make("", json::object());
+  std::vector<std::shared_ptr<UpstreamSession>> got(8);
+  int done = 0;
+  for (auto& slot : got)
+    boost::asio::co_spawn(ioc, pool->acquire(key, kInit),
+                          [&](std::exception_ptr e, std::shared_ptr<UpstreamSession> s) {
+                            ASSERT_FALSE(e);
+                            slot = s;
+                            ++done;
+                          });
+  ASSERT_TRUE(run_until(ioc, [&] { return done == 8; }));
+  EXPECT_EQ(state->creates, 1);
+  EXPECT_EQ(state->starts, 1);
+  for (auto& s : got) EXPECT_EQ(s, got[0]);
+}
+
+TEST_F(PoolTest, CancelledWaiterDoesNotAbortTheSharedInitialize) {
+  make();
+  state->start_delay = std::chrono::milliseconds(20);
+  const auto key = SessionKey::make("", json::object());
+  boost::asio::cancellation_signal cancel;
+  std::exception_ptr first_error;
+  std::shared_ptr<UpstreamSession> second;
+  int done = 0;
+  boost::asio::co_spawn(ioc, pool->acquire(key, kInit),
+                        boost::asio::bind_cancellation_slot(
+                            cancel.slot(), [&](std::exception_ptr e, std::shared_ptr<UpstreamSession>) {
+                              first_error = e;
+                              ++done;
+                            }));
+  boost::asio::co_spawn(ioc, pool->acquire(key, kInit), [&](std::exception_ptr e, std::shared_ptr<UpstreamSession> s) {
+    EXPECT_FALSE(e);
+    second = s;
+    ++done;
+  });
+  ASSERT_TRUE(run_until(ioc, [&] { return state->starts == 1; }));
+  cancel.emit(boost::asio::cancellation_type::terminal);
+  ASSERT_TRUE(run_until(ioc, [&] { return done == 2; }));
+  EXPECT_TRUE(first_error);  // the cancelled caller stops waiting
+  ASSERT_TRUE(second);       // the other still gets the session from the one initialize
+  EXPECT_TRUE(second->usable());
+  EXPECT_EQ(state->starts, 1);
+}
+
+TEST_F(PoolTest, AuthorizationContextsNeverShare) {
+  make();
+  auto a = acquire(SessionKey::make("Bearer a", json::object()));
+  auto b = acquire(SessionKey::make("Bearer b", json::object()));
+  auto none = acquire(SessionKey::make("", json::object()));
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, none);
+  EXPECT_NE(b, none);
+  EXPECT_EQ(acquire(SessionKey::make("Bearer a", json::object())), a);
+  EXPECT_EQ(state->authorizations, (std::vector<std::string>{"Bearer a", "Bearer b", ""}));
+}
+
+TEST_F(PoolTest, CapabilityKeyOrderDoesNotSplitSessions) {
+  make();
+  auto a = acquire(SessionKey::make("", json::parse(R"({"a":{},"b":{"y":1,"x":2}})")));
+  auto b = acquire(SessionKey::make("", json::parse(R"({"b":{"x":2,"y":1},"a":{}})")));
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(state->creates, 1);
+}
+
+TEST_F(PoolTest, FullPoolEvictsLeastRecentlyUsedIdleSession) {
+  pool::PoolOptions opts;
+  opts.max_sessions = 2;
+  make(opts);
+  auto k1 = SessionKey::make("1", json::object()), k2 = SessionKey::make("2", json::object()),
+       k3 = SessionKey::make("3", json::object());
+  acquire(k1);
+  acquire(k2);
+  acquire(k1);  // k2 is now least recently used
+  acquire(k3);
+  ASSERT_TRUE(run_until(ioc, [&] { return state->shutdowns == 1; }));
+  EXPECT_EQ(pool->size(), 2u);
+  EXPECT_EQ(state->creates, 3);
+  acquire(k1);  // still pooled
+  EXPECT_EQ(state->creates, 3);
+  acquire(k2);  // was evicted: recreated
+  EXPECT_EQ(state->creates, 4);
+}
+
+TEST_F(PoolTest, FullPoolWithEverySessionBusyFailsClearly) {
+  pool::PoolOptions opts;
+  opts.max_sessions = 1;
+  make(opts);
+  auto held = acquire(SessionKey::make("1", json::object()));  // a request still holds it
+  try {
+    acquire(SessionKey::make("2", json::object()));
+    FAIL() << "expected PoolExhausted";
+  } catch (const pool::PoolExhausted& e) {
+    EXPECT_NE(std::string(e.what()).find("busy"), std::string::npos);
+  }
+  held.reset();
+  EXPECT_NO_THROW(acquire(SessionKey::make("2", json::object())));
+}
+
+TEST_F(PoolTest, UnusableSessionIsDroppedAndRecreated) {
+  make();
+  const auto key = SessionKey::make("", json::object());
+  auto first = acquire(key);
+  factory->sessions[0]->kill();
+  first.reset();
+  auto second = acquire(key);
+  EXPECT_NE(second.get(), factory->sessions[0].get());
+  EXPECT_EQ(state->creates, 2);
+  EXPECT_TRUE(second->usable());
+}
+
+TEST_F(PoolTest, StartFailurePropagatesToEveryWaiterAndNextAcquireRetries) {
+  make();
+  state->fail_starts = 1;
+  state->start_delay = std::chrono::milliseconds(5);
+  const auto key = SessionKey::make("", json::object());
+  int failures = 0, done = 0;
+  for (int i = 0; i < 3; ++i)
+    boost::asio::co_spawn(ioc, pool->acquire(key, kInit), [&](std::exception_ptr e, std::shared_ptr<UpstreamSession>) {
+      try {
+        if (e) std::rethrow_exception(e);
+      } catch (const upstream::UpstreamError& err) {
+        ++failures;
+        EXPECT_NE(std::string(err.what()).find("connection refused"), std::string::npos);
+      }
+      ++done;
+    });
+  ASSERT_TRUE(run_until(ioc, [&] { return done == 3; }));
+  EXPECT_EQ(failures, 3);
+  EXPECT_EQ(state->starts, 1);  // one shared (failed) initialize
+  EXPECT_EQ(pool->size(), 0u);
+  EXPECT_NO_THROW(acquire(key));
+  EXPECT_EQ(state->starts, 2);
+}
+
+TEST_F(PoolTest, StartTimeoutIsAnUpstreamError) {
+  pool::PoolOptions opts;
+  opts.start_timeout = std::chrono::milliseconds(10);
+  make(opts);
+  state->start_delay = std::chrono::hours(1);
+  EXPECT_THROW(acquire(SessionKey::make("", json::object())), upstream::UpstreamError);
+  EXPECT_EQ(pool->size(), 0u);
+}
+
+TEST_F(PoolTest, IdleSessionsExpire) {
+  pool::PoolOptions opts;
+  opts.idle_timeout = std::chrono::milliseconds(20);
+  make(opts);
+  acquire(SessionKey::make("", json::object()));
+  EXPECT_EQ(pool->size(), 1u);
+  ASSERT_TRUE(run_until(ioc, [&] { return pool->size() == 0 && state->shutdowns == 1; }));
+}
+
+TEST_F(PoolTest, HealthFollowsInitializeOutcomes) {
+  pool::PoolOptions opts;
+  opts.unhealthy_after_failures = 2;
+  make(opts);
+  EXPECT_FALSE(pool->healthy());  // nothing reached yet
+  acquire(SessionKey::make("a", json::object()));
+  EXPECT_TRUE(pool->healthy());
+  state->fail_starts = 2;
+  EXPECT_THROW(acquire(SessionKey::make("b", json::object())), upstream::UpstreamError);
+  EXPECT_TRUE(pool->healthy());  // one failure is not "repeated"
+  EXPECT_THROW(acquire(SessionKey::make("c", json::object())), upstream::UpstreamError);
+  EXPECT_FALSE(pool->healthy());
+}
+
+TEST_F(PoolTest, ShutdownEndsEverySession) {
+  make();
+  acquire(SessionKey::make("a", json::object()));
+  acquire(SessionKey::make("b", json::object()));
+  run_until_done(ioc, shutdown_pool(pool));
+  EXPECT_EQ(state->shutdowns, 2);
+  EXPECT_THROW(acquire(SessionKey::make("a", json::object())), upstream::UpstreamError);
+}
+
+TEST(SessionKey, DescribeNeverPrintsTheCredential) {
+  auto k = SessionKey::make("Bearer secret-token", json::object());
+  EXPECT_EQ(k.describe().find("secret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mcp::test
