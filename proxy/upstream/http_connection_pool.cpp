@@ -1,0 +1,117 @@
+#include "upstream/http_connection_pool.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <openssl/err.h>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace mcp::upstream {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+void HttpConnection::close() {
+  boost::system::error_code ec;
+  tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  tcp().close();
+}
+
+HttpConnectionPool::HttpConnectionPool(asio::any_io_executor ex, HttpUrl url, std::shared_ptr<asio::ssl::context> tls,
+                                       Limits limits)
+    : ex_(ex), url_(std::move(url)), tls_(std::move(tls)), limits_(limits), tokens_(ex, limits.max_connections) {
+  for (std::size_t i = 0; i < limits_.max_connections; ++i) tokens_.try_send(boost::system::error_code{});
+}
+
+HttpConnectionPool::Lease& HttpConnectionPool::Lease::operator=(Lease&& o) noexcept {
+  if (this != &o) {
+    release();
+    pool_ = std::move(o.pool_);
+    conn_ = std::move(o.conn_);
+    keep_ = o.keep_;
+  }
+  return *this;
+}
+
+HttpConnectionPool::Lease::~Lease() { release(); }
+
+void HttpConnectionPool::Lease::release() {
+  if (!pool_) return;
+  pool_->put_back(std::move(conn_), keep_);
+  pool_->tokens_.try_send(boost::system::error_code{});
+  pool_.reset();
+}
+
+void HttpConnectionPool::put_back(std::unique_ptr<HttpConnection> c, bool keep) {
+  if (!c) return;
+  if (!keep || !c->tcp().socket().is_open()) {
+    c->close();
+    return;
+  }
+  c->reused = true;
+  c->idle_since = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  if (idle_.size() >= limits_.max_idle) {
+    idle_.front()->close();
+    idle_.pop_front();
+  }
+  idle_.push_back(std::move(c));
+}
+
+std::size_t HttpConnectionPool::idle_count() const {
+  std::lock_guard lock(mu_);
+  return idle_.size();
+}
+
+asio::awaitable<HttpConnectionPool::Lease> HttpConnectionPool::acquire(bool allow_reuse) {
+  // Bounded concurrency. A cancelled wait reports channel_cancelled: callers
+  // expect operation_aborted for every cancellation.
+  auto [ec] = co_await tokens_.async_receive(asio::as_tuple(asio::use_awaitable));
+  if (ec == asio::experimental::channel_errc::channel_cancelled) ec = asio::error::operation_aborted;
+  if (ec) throw boost::system::system_error(ec);
+  Lease lease;
+  lease.pool_ = shared_from_this();
+  if (allow_reuse) {
+    std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    while (!idle_.empty()) {
+      auto c = std::move(idle_.back());  // most recently used: least likely closed by the server
+      idle_.pop_back();
+      if (now - c->idle_since < limits_.idle_timeout) {
+        lease.conn_ = std::move(c);
+        break;
+      }
+      c->close();
+    }
+  }
+  if (!lease.conn_) lease.conn_ = co_await connect();
+  co_return lease;
+}
+
+asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnectionPool::connect() {
+  asio::ip::tcp::resolver resolver(ex_);
+  const auto endpoints = co_await resolver.async_resolve(url_.host, url_.port, asio::use_awaitable);
+  auto tcp = std::make_unique<beast::tcp_stream>(ex_);
+  tcp->expires_after(limits_.connect_timeout);
+  co_await tcp->async_connect(endpoints, asio::use_awaitable);
+  tcp->socket().set_option(asio::ip::tcp::no_delay(true));
+  spdlog::debug("upstream connection #{} opened to {}", ++connects_, url_.host_header);
+  if (!tls_) {
+    tcp->expires_never();
+    co_return std::make_unique<HttpConnection>(std::move(tcp));
+  }
+  auto tls = std::make_unique<HttpConnection::tls_stream>(std::move(*tcp), *tls_);
+  // SNI, and check the certificate names the host we asked for.
+  if (!SSL_set_tlsext_host_name(tls->native_handle(), url_.host.c_str()))
+    throw boost::system::system_error(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+  if (tls_->native_handle() && SSL_CTX_get_verify_mode(tls_->native_handle()) != SSL_VERIFY_NONE)
+    tls->set_verify_callback(asio::ssl::host_name_verification(url_.host));
+  co_await tls->async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+  beast::get_lowest_layer(*tls).expires_never();
+  co_return std::make_unique<HttpConnection>(std::move(tls));
+}
+
+}  // namespace mcp::upstream

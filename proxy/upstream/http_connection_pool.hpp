@@ -1,0 +1,107 @@
+// Keep-alive connections to one upstream origin (http or https), shared by all
+// sessions of a factory: an HTTP connection carries no MCP or authorization
+// state (those travel in headers), so reusing it across sessions is safe and
+// saves a TCP (and TLS) handshake per request.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "upstream/http_url.hpp"
+
+namespace mcp::upstream {
+
+class HttpConnection {
+ public:
+  using plain_stream = boost::beast::tcp_stream;
+  using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+  explicit HttpConnection(std::unique_ptr<plain_stream> s) : plain_(std::move(s)) {}
+  explicit HttpConnection(std::unique_ptr<tls_stream> s) : tls_(std::move(s)) {}
+
+  // Calls f with the concrete stream; both instantiations must return the same type.
+  template <class F>
+  decltype(auto) with_stream(F&& f) {
+    return tls_ ? f(*tls_) : f(*plain_);
+  }
+  boost::beast::tcp_stream& tcp() { return tls_ ? boost::beast::get_lowest_layer(*tls_) : *plain_; }
+  void close();
+
+  boost::beast::flat_buffer buffer;  // bytes read past the previous response
+  bool reused = false;               // served a previous request: may be stale
+  std::chrono::steady_clock::time_point idle_since{};
+
+ private:
+  std::unique_ptr<plain_stream> plain_;
+  std::unique_ptr<tls_stream> tls_;
+};
+
+class HttpConnectionPool : public std::enable_shared_from_this<HttpConnectionPool> {
+ public:
+  struct Limits {
+    std::size_t max_connections = 64;  // concurrent request connections (GET streams excluded)
+    std::size_t max_idle = 64;
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{30'000};
+  };
+
+  // `tls` is null for http:// upstreams.
+  HttpConnectionPool(boost::asio::any_io_executor ex, HttpUrl url, std::shared_ptr<boost::asio::ssl::context> tls,
+                     Limits limits);
+
+  // A connection for one request/response. Returning it with keep() puts it
+  // back into the idle list; otherwise it is closed.
+  class Lease {
+   public:
+    Lease() = default;
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&&) noexcept;
+    ~Lease();
+    HttpConnection& operator*() { return *conn_; }
+    HttpConnection* operator->() { return conn_.get(); }
+    void keep() { keep_ = true; }
+
+   private:
+    friend class HttpConnectionPool;
+    void release();
+    std::shared_ptr<HttpConnectionPool> pool_;
+    std::unique_ptr<HttpConnection> conn_;
+    bool keep_ = false;
+  };
+
+  // Waits while max_connections are busy; reuses an idle connection if one is
+  // fresh enough (or `fresh` is false), else connects. Throws system_error.
+  boost::asio::awaitable<Lease> acquire(bool allow_reuse = true);
+  // A new connection outside the limit, for long-lived GET streams.
+  boost::asio::awaitable<std::unique_ptr<HttpConnection>> connect();
+
+  const HttpUrl& url() const { return url_; }
+  std::size_t idle_count() const;
+  std::size_t connects() const { return connects_; }  // total connections opened (for tests/metrics)
+
+ private:
+  void put_back(std::unique_ptr<HttpConnection> c, bool keep);
+
+  boost::asio::any_io_executor ex_;
+  HttpUrl url_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  Limits limits_;
+  boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> tokens_;
+  mutable std::mutex mu_;
+  std::deque<std::unique_ptr<HttpConnection>> idle_;
+  std::atomic<std::size_t> connects_{0};
+};
+
+}  // namespace mcp::upstream

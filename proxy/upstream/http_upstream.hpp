@@ -1,0 +1,55 @@
+// Legacy MCP server over Streamable HTTP (2025-11-25, 2025-06-18, 2025-03-26
+// basic/transports.mdx): initialize + notifications/initialized, Mcp-Session-Id,
+// MCP-Protocol-Version, JSON or SSE answers, the GET stream for
+// server-initiated messages, DELETE at shutdown, transparent re-initialize and
+// one retry after 404 (expired session), https with certificate verification.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "upstream/session_factory.hpp"
+
+namespace mcp::upstream {
+
+struct HttpUpstreamOptions {
+  std::string url;                       // http://host:port/mcp or https://...
+  // TLS: the peer certificate is verified against the system CAs (plus
+  // `ca_file` if set) and must name the URL's host — unless `tls_insecure`.
+  std::string ca_file;
+  bool tls_insecure = false;
+  std::chrono::milliseconds connect_timeout{10'000};   // TCP connect + TLS handshake
+  std::chrono::milliseconds request_timeout{300'000};  // one POST: send .. complete answer
+  std::size_t max_response_bytes = 16 * 1024 * 1024;   // a JSON body, or one SSE event
+  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_connections = 64;                    // concurrent POSTs to the upstream (per factory)
+  std::chrono::milliseconds idle_connection_timeout{30'000};  // keep-alive connections older are not reused
+  std::map<std::string, std::string> headers;          // static extra headers on every request
+  bool open_get_stream = true;                         // listen for server-initiated messages
+  // GET stream reconnects: backoff min..max, give up after this many failures in a row.
+  std::chrono::milliseconds reconnect_backoff_min{500};
+  std::chrono::milliseconds reconnect_backoff_max{30'000};
+  unsigned max_reconnect_failures = 8;
+  // How many times a POST's SSE stream that broke before the answer is resumed
+  // with GET + Last-Event-ID.
+  unsigned max_resume_attempts = 3;
+};
+
+// Non-2xx answers from the upstream that the bridge may want to act on
+// (401/403 -> authorization problem of the client).
+struct UpstreamHttpError : UpstreamError {
+  UpstreamHttpError(unsigned status, std::string www_authenticate, const std::string& what)
+      : UpstreamError(what), status(status), www_authenticate(std::move(www_authenticate)) {}
+  unsigned status;
+  std::string www_authenticate;
+};
+
+// Throws std::invalid_argument for a bad URL or an unreadable CA file.
+std::shared_ptr<SessionFactory> make_http_session_factory(boost::asio::any_io_executor ex, HttpUpstreamOptions opts);
+
+}  // namespace mcp::upstream
