@@ -1,0 +1,77 @@
+// Everything an operator can configure, as a plain struct. Filled by
+// parse_command_line() (command_line.hpp); main.cpp maps it onto the options
+// structs of the downstream, bridge, pool and upstream libraries.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcp::config {
+
+enum class LogFormat { Text, Json };
+
+struct CacheOverride {
+  std::int64_t ttl_ms = 0;
+  std::optional<std::string> scope;  // "public" / "private"; unset: the default scope
+};
+
+struct BridgeConfig {
+  // --- downstream (what 2026-07-28 clients talk to)
+  bool stdio = false;                   // --stdio: serve on our own stdin/stdout instead of HTTP
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;     // 0 = an ephemeral port (logged at start)
+  std::vector<std::string> allowed_hosts;    // extra Host names accepted (loopback + listen host always)
+  std::vector<std::string> allowed_origins;  // extra Origins accepted, e.g. https://app.example.com
+
+  // --- upstream (the legacy 2025-11-25 server); exactly one of url / command
+  std::string upstream_url;                    // --upstream http(s)://...
+  std::vector<std::string> upstream_command;   // after `--`; or the bundled sample
+  bool upstream_is_default_sample = false;     // command was filled in by default
+  std::map<std::string, std::string> upstream_headers;  // --upstream-header 'Name: value'
+  std::string upstream_ca_file;
+  bool upstream_insecure = false;
+  std::map<std::string, std::string> child_env;  // --env KEY=VAL
+  std::string child_cwd;
+
+  // --- runtime
+  unsigned threads = 0;  // 0 = all cores (std::thread::hardware_concurrency)
+
+  // --- limits
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_connections = 1024;
+  std::size_t max_stdio_line_bytes = 16 * 1024 * 1024;
+  std::chrono::milliseconds request_read_timeout{30'000};  // headers + body of one request
+  std::chrono::milliseconds idle_timeout{60'000};          // keep-alive connection without a request
+  std::chrono::milliseconds upstream_timeout{300'000};     // one upstream call
+  std::chrono::milliseconds drain_timeout{30'000};         // graceful shutdown bound
+
+  // --- pool
+  std::size_t max_sessions = 64;
+  std::chrono::milliseconds session_idle_timeout{300'000};
+
+  // --- cache hints on cacheable results
+  std::int64_t cache_ttl_ms = 0;
+  std::string cache_scope = "private";
+  std::map<std::string, CacheOverride> cache_overrides;  // method -> hint
+
+  // --- logging
+  std::string log_level = "info";
+  LogFormat log_format = LogFormat::Text;
+};
+
+// The bundled sample server `mcp-legacy-sample --stdio`, searched next to the
+// executable and in ../samples/ (build tree: build/proxy/mcp-bridge and
+// build/samples/mcp-legacy-sample). Empty when not found.
+std::vector<std::string> default_sample_command(const std::filesystem::path& executable);
+
+// Path of the running executable (/proc/self/exe), or argv0 when unavailable.
+std::filesystem::path current_executable(const char* argv0);
+
+}  // namespace mcp::config

@@ -1,0 +1,317 @@
+#include "config/command_line.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+namespace mcp::config {
+namespace {
+
+constexpr const char* kUsageForms = R"(
+Usage forms:
+  mcp-bridge --listen 127.0.0.1:8080 --upstream http://127.0.0.1:3001/mcp   # legacy Streamable HTTP server
+  mcp-bridge --listen 127.0.0.1:8080 -- npx -y some-legacy-server            # legacy stdio server, spawned as a child
+  mcp-bridge --stdio -- ./legacy-server --flag                               # the bridge itself speaks 2026-07-28 on stdio
+Without --upstream or `-- COMMAND`, the bundled sample `mcp-legacy-sample --stdio` (next to this
+executable or in ../samples/) is started as the upstream.
+The 2026-07-28 endpoint is http://HOST:PORT/mcp; GET /healthz answers 200 once the upstream is reachable.
+Everything after `--` is the child's command line, passed on verbatim.
+Logs go to stderr; in --stdio mode stdout carries only MCP messages.
+)";
+
+constexpr std::array<const char*, 6> kCacheableMethods{"server/discover",          "tools/list",     "prompts/list",
+                                                       "resources/list", "resources/templates/list", "resources/read"};
+
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// HOST:PORT, [IPv6]:PORT; "localhost" means 127.0.0.1.
+void parse_listen(const std::string& text, BridgeConfig& cfg) {
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      throw CLI::ValidationError("--listen", "expected [IPv6]:PORT, got '" + text + "'");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + text + "'");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  if (!is_ip_literal(host))
+    throw CLI::ValidationError("--listen", "host must be an IP address or localhost, got '" + host + "'");
+  unsigned long value = 0;
+  try {
+    std::size_t used = 0;
+    value = std::stoul(port, &used);
+    if (used != port.size()) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    throw CLI::ValidationError("--listen", "port must be a number 0-65535, got '" + port + "'");
+  }
+  if (value > 65535) throw CLI::ValidationError("--listen", "port must be 0-65535, got " + port);
+  cfg.listen_host = host;
+  cfg.listen_port = static_cast<std::uint16_t>(value);
+}
+
+std::pair<std::string, std::string> split_key_value(const std::string& text, char sep, const std::string& option) {
+  auto pos = text.find(sep);
+  if (pos == std::string::npos || pos == 0)
+    throw CLI::ValidationError(option, std::string("expected KEY") + sep + "VALUE, got '" + text + "'");
+  return {text.substr(0, pos), text.substr(pos + 1)};
+}
+
+std::string trim(std::string s) {
+  auto not_space = [](unsigned char c) { return c != ' ' && c != '\t'; };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+void check_scope(const std::string& scope, const std::string& option) {
+  if (scope != "public" && scope != "private")
+    throw CLI::ValidationError(option, "scope must be 'public' or 'private', got '" + scope + "'");
+}
+
+// METHOD=TTL[:SCOPE]
+void parse_cache_override(const std::string& text, BridgeConfig& cfg) {
+  auto [method, rest] = split_key_value(text, '=', "--cache-override");
+  if (std::find(kCacheableMethods.begin(), kCacheableMethods.end(), method) == kCacheableMethods.end())
+    throw CLI::ValidationError("--cache-override", "'" + method +
+                                                       "' is not a cacheable method (server/discover, tools/list, "
+                                                       "prompts/list, resources/list, resources/templates/list, "
+                                                       "resources/read)");
+  CacheOverride o;
+  std::string ttl = rest;
+  if (auto colon = rest.find(':'); colon != std::string::npos) {
+    ttl = rest.substr(0, colon);
+    o.scope = rest.substr(colon + 1);
+    check_scope(*o.scope, "--cache-override");
+  }
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(ttl, &used);
+    if (used != ttl.size() || v < 0) throw std::invalid_argument("bad");
+    o.ttl_ms = v;
+  } catch (const std::exception&) {
+    throw CLI::ValidationError("--cache-override", "TTL must be a whole number of milliseconds >= 0, got '" + ttl + "'");
+  }
+  cfg.cache_overrides[method] = o;
+}
+
+}  // namespace
+
+ParseResult parse_command_line(int argc, const char* const argv[], const std::filesystem::path& executable) {
+  BridgeConfig cfg;
+
+  // Split at the first `--`: what follows is the child's command, verbatim.
+  // (Done before CLI11 so flags like `--flag` after `--` can never be taken
+  // for our own options, whatever the CLI11 version.)
+  std::vector<const char*> ours;
+  std::vector<std::string> child;
+  bool after_separator = false;
+  for (int i = 0; i < argc; ++i) {
+    if (after_separator) {
+      child.emplace_back(argv[i]);
+    } else if (i > 0 && std::string_view(argv[i]) == "--") {
+      after_separator = true;
+    } else {
+      ours.push_back(argv[i]);
+    }
+  }
+  if (after_separator && child.empty()) return ParseExit{2, "error: `--` must be followed by the legacy server's command\n"};
+
+  CLI::App app{"mcp-bridge: serves 2026-07-28 (stateless) MCP clients from a 2025-11-25 (session-based) MCP server."};
+  app.footer(kUsageForms);
+  app.get_formatter()->column_width(40);
+  app.set_config("--config", "", "Read options from this TOML or INI file; keys are the long option names "
+                                 "(e.g. listen = \"127.0.0.1:9000\", max-body-bytes = 1048576); the command line wins")
+      ->type_name("FILE");
+
+  std::string listen, cache_scope = cfg.cache_scope, log_format = "text";
+  std::vector<std::string> headers, envs, overrides;
+  std::uint64_t request_timeout = cfg.request_read_timeout.count(), idle_timeout = cfg.idle_timeout.count(),
+                upstream_timeout = cfg.upstream_timeout.count(), drain_timeout = cfg.drain_timeout.count(),
+                session_idle = cfg.session_idle_timeout.count();
+
+  // Downstream
+  app.add_option("--listen", listen, "HTTP address for 2026-07-28 clients, HOST:PORT or [IPv6]:PORT; port 0 picks a "
+                                     "free port [default: 127.0.0.1:8080]")
+      ->group("Downstream");
+  app.add_flag("--stdio", cfg.stdio, "Serve 2026-07-28 as newline-delimited JSON-RPC on this process's stdin/stdout "
+                                     "instead of HTTP (cancellation by notifications/cancelled)")
+      ->group("Downstream");
+  app.add_option("--allowed-host", cfg.allowed_hosts,
+                 "Extra Host header name accepted (repeatable); localhost, 127.0.0.1, [::1] and the --listen host "
+                 "are always accepted; '*' disables the Host check (only behind a trusted proxy)")
+      ->group("Downstream");
+  app.add_option("--allowed-origin", cfg.allowed_origins,
+                 "Extra browser Origin accepted, e.g. https://app.example.com (repeatable); origins on an accepted "
+                 "host are accepted; others get 403 (DNS-rebinding protection)")
+      ->group("Downstream");
+
+  // Upstream
+  app.add_option("--upstream", cfg.upstream_url, "Legacy Streamable HTTP server URL (http:// or https://)")
+      ->group("Upstream");
+  app.add_option("--upstream-header", headers, "Extra header sent on every upstream HTTP request, 'Name: value' "
+                                               "(repeatable)")
+      ->group("Upstream");
+  app.add_option("--upstream-ca-file", cfg.upstream_ca_file, "PEM file of extra CA certificates for https upstreams")
+      ->check(CLI::ExistingFile)
+      ->group("Upstream");
+  app.add_flag("--upstream-insecure", cfg.upstream_insecure,
+               "Do not verify the https upstream's certificate (testing only)")
+      ->group("Upstream");
+  app.add_option("--env", envs, "KEY=VALUE added to the stdio child's environment (repeatable)")->group("Upstream");
+  app.add_option("--cwd", cfg.child_cwd, "Working directory of the stdio child [default: ours]")
+      ->check(CLI::ExistingDirectory)
+      ->group("Upstream");
+
+  // Runtime and limits
+  app.add_option("--threads", cfg.threads, "I/O threads [default: 0 = all cores]")
+      ->check(CLI::Range(0u, 1024u))
+      ->group("Limits");
+  app.add_option("--max-body-bytes", cfg.max_body_bytes, "Largest request body, bytes; larger gets 413")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30))
+      ->group("Limits");
+  app.add_option("--max-header-bytes", cfg.max_header_bytes, "Largest request header section, bytes; larger gets 431")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{512}, std::size_t{1} << 20))
+      ->group("Limits");
+  app.add_option("--max-connections", cfg.max_connections,
+                 "Concurrent HTTP connections; more get 503 and are closed")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->group("Limits");
+  app.add_option("--max-stdio-line-bytes", cfg.max_stdio_line_bytes,
+                 "Largest message line in --stdio mode, bytes; longer lines get a -32700 error and are skipped")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->group("Limits");
+  app.add_option("--request-timeout-ms", request_timeout,
+                 "Time allowed to receive one request's headers and body, milliseconds; slower gets 408")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{86'400'000}))
+      ->group("Limits");
+  app.add_option("--idle-timeout-ms", idle_timeout,
+                 "Keep-alive connection closed after this long without a request, milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{86'400'000}))
+      ->group("Limits");
+  app.add_option("--upstream-timeout-ms", upstream_timeout,
+                 "Bound on one upstream call, milliseconds; on expiry it is cancelled upstream and the client gets "
+                 "a -32603 error")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{86'400'000}))
+      ->group("Limits");
+  app.add_option("--drain-timeout-ms", drain_timeout,
+                 "On SIGINT/SIGTERM: stop accepting, wait up to this long for in-flight requests, milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{3'600'000}))
+      ->group("Limits");
+
+  // Pool
+  app.add_option("--max-sessions", cfg.max_sessions,
+                 "Upstream sessions kept at most (one per authorization context and client capabilities; "
+                 "each is a child process for stdio upstreams)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+      ->group("Pool");
+  app.add_option("--session-idle-ms", session_idle, "Idle upstream sessions are closed after this long, milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{86'400'000}))
+      ->group("Pool");
+
+  // Cache hints
+  app.add_option("--cache-ttl-ms", cfg.cache_ttl_ms,
+                 "ttlMs put on cacheable results (server/discover, the four lists, resources/read), milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40))
+      ->group("Cache");
+  app.add_option("--cache-scope", cache_scope, "cacheScope put on cacheable results: public or private")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"public", "private"}))
+      ->group("Cache");
+  app.add_option("--cache-override", overrides,
+                 "Per-method hint METHOD=TTL_MS[:public|private], e.g. tools/list=60000:public (repeatable)")
+      ->group("Cache");
+
+  // Logging
+  app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->group("Logging");
+  app.add_option("--log-format", log_format, "text, or json (one JSON object per line); always on stderr")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}))
+      ->group("Logging");
+
+  try {
+    app.parse(static_cast<int>(ours.size()), ours.data());
+
+    if (!listen.empty()) parse_listen(listen, cfg);
+    cfg.cache_scope = cache_scope;
+    cfg.log_format = log_format == "json" ? LogFormat::Json : LogFormat::Text;
+    cfg.request_read_timeout = std::chrono::milliseconds(request_timeout);
+    cfg.idle_timeout = std::chrono::milliseconds(idle_timeout);
+    cfg.upstream_timeout = std::chrono::milliseconds(upstream_timeout);
+    cfg.drain_timeout = std::chrono::milliseconds(drain_timeout);
+    cfg.session_idle_timeout = std::chrono::milliseconds(session_idle);
+    for (const auto& h : headers) {
+      auto [name, value] = split_key_value(h, ':', "--upstream-header");
+      cfg.upstream_headers[trim(name)] = trim(value);
+    }
+    for (const auto& e : envs) {
+      auto [key, value] = split_key_value(e, '=', "--env");
+      cfg.child_env[key] = value;
+    }
+    for (const auto& o : overrides) parse_cache_override(o, cfg);
+
+    if (!cfg.upstream_url.empty()) {
+      if (!child.empty())
+        throw CLI::ValidationError("--upstream", "give either --upstream URL or `-- COMMAND ARGS...`, not both");
+      if (cfg.upstream_url.rfind("http://", 0) != 0 && cfg.upstream_url.rfind("https://", 0) != 0)
+        throw CLI::ValidationError("--upstream", "URL must start with http:// or https://, got '" +
+                                                     cfg.upstream_url + "'");
+      if (!envs.empty() || !cfg.child_cwd.empty())
+        throw CLI::ValidationError("--env/--cwd", "only apply to a stdio child (`-- COMMAND`), not to --upstream");
+    } else {
+      if (!headers.empty() || !cfg.upstream_ca_file.empty() || cfg.upstream_insecure)
+        throw CLI::ValidationError("--upstream-header/--upstream-ca-file/--upstream-insecure",
+                                   "only apply to an HTTP upstream (--upstream URL)");
+      if (!child.empty()) {
+        cfg.upstream_command = child;
+      } else {
+        cfg.upstream_command = default_sample_command(executable);
+        cfg.upstream_is_default_sample = true;
+        if (cfg.upstream_command.empty())
+          throw CLI::ValidationError("upstream", "no --upstream URL or `-- COMMAND` given, and the bundled sample "
+                                                 "mcp-legacy-sample was not found next to " +
+                                                     executable.string() + " or in ../samples/");
+      }
+    }
+    if (cfg.stdio && !listen.empty())
+      throw CLI::ValidationError("--stdio", "--stdio and --listen exclude each other");
+    if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());
+  } catch (const CLI::CallForHelp&) {
+    return ParseExit{0, app.help()};
+  } catch (const CLI::ParseError& e) {
+    return ParseExit{2, std::string("error: ") + e.what() + "\nRun with --help for every option.\n"};
+  }
+  return cfg;
+}
+
+}  // namespace mcp::config

@@ -1,0 +1,314 @@
+#include "downstream/http_connection.hpp"
+
+#include <optional>
+#include <variant>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "translate/protocol.hpp"
+
+namespace mcp::downstream {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using namespace asio::experimental::awaitable_operators;
+using asio::use_awaitable;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// Carries a notification, or null once the bridge's reply is ready.
+using NotificationChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, json)>;
+
+std::string sse_event(const json& message) { return "event: message\ndata: " + message.dump() + "\n\n"; }
+
+}  // namespace
+
+HttpConnection::HttpConnection(asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx)
+    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  boost::system::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+void HttpConnection::close_if_idle() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_) self->stream_.socket().cancel();
+  });
+}
+
+void HttpConnection::force_close() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ec;
+    self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    self->stream_.socket().close(ec);
+  });
+}
+
+asio::awaitable<void> HttpConnection::run() {
+  auto self = shared_from_this();
+  spdlog::debug("http {}: connected", peer_);
+  try {
+    while (keep_open_ && !ctx_->stopping.load()) {
+      if (!co_await serve_one()) break;
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("http {}: connection ended: {}", peer_, e.what());
+  }
+  boost::system::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
+  spdlog::debug("http {}: closed", peer_);
+}
+
+// Reads and answers one request; false when the connection must close.
+asio::awaitable<bool> HttpConnection::serve_one() {
+  const auto& opt = ctx_->options;
+  auto ex = co_await asio::this_coro::executor;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
+  parser.body_limit(opt.max_body_bytes);
+
+  // Idle: a kept-alive connection waiting for its next request is closed
+  // silently after the idle timeout (or at once by close_if_idle()).
+  idle_ = true;
+  asio::steady_timer timer(ex);
+  if (buffer_.size() == 0) {
+    timer.expires_after(opt.idle_timeout);
+    auto ready = co_await (stream_.socket().async_wait(asio::ip::tcp::socket::wait_read, use_tuple) ||
+                           timer.async_wait(use_tuple));
+    if (ready.index() == 1 || std::get<0>(std::get<0>(ready))) co_return false;
+  }
+  idle_ = false;
+  // Then the whole request (headers and body) within the read timeout: a slow
+  // sender (slowloris) gets 408 instead of holding the connection.
+  timer.expires_after(opt.request_read_timeout);
+  auto header = co_await (http::async_read_header(stream_, buffer_, parser, use_tuple) || timer.async_wait(use_tuple));
+  boost::system::error_code ec =
+      header.index() == 0 ? std::get<0>(std::get<0>(header)) : make_error_code(beast::error::timeout);
+  if (!ec && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+    // curl sends this for bodies over 1 KiB and would otherwise wait a second.
+    http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
+    stream_.expires_after(opt.write_timeout);
+    co_await http::async_write(stream_, cont, use_awaitable);
+    stream_.expires_never();
+  }
+  if (!ec) {
+    auto body = co_await (http::async_read(stream_, buffer_, parser, use_tuple) || timer.async_wait(use_tuple));
+    ec = body.index() == 0 ? std::get<0>(std::get<0>(body)) : make_error_code(beast::error::timeout);
+  }
+  if (ec) {
+    bool got_some = parser.got_some() || buffer_.size() > 0;
+    if (auto r = rejection_for_read_error(ec, got_some)) {
+      spdlog::info("http {}: rejected request: {} ({})", peer_, r->status, ec.message());
+      unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+      co_await write_rejection(*r, version, /*keep_alive=*/false);
+    }
+    co_return false;
+  }
+
+  const HttpRequest& req = parser.get();
+  bool keep_alive = req.keep_alive() && !ctx_->stopping.load();
+  auto routed = route(req);
+  if (auto* rej = std::get_if<Rejection>(&routed)) {
+    spdlog::debug("http {}: {} {} -> {}", peer_, std::string(req.method_string()), std::string(req.target()),
+                  rej->status);
+    co_await write_rejection(*rej, req.version(), keep_alive);
+  } else if (std::get<Endpoint>(routed) == Endpoint::Healthz) {
+    co_await serve_healthz(req, keep_alive);
+  } else {
+    co_await serve_mcp(req, keep_alive);
+  }
+  co_return keep_alive && keep_open_;
+}
+
+asio::awaitable<void> HttpConnection::serve_healthz(const HttpRequest& req, bool keep_alive) {
+  bool healthy = ctx_->bridge->upstream_healthy();
+  json body = healthy ? json{{"status", "ok"}} : json{{"status", "unavailable"}, {"reason", "upstream not reachable"}};
+  if (req.method() == http::verb::head) {
+    http::response<http::empty_body> res{healthy ? http::status::ok : http::status::service_unavailable,
+                                         req.version()};
+    res.keep_alive(keep_alive);
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    stream_.expires_after(ctx_->options.write_timeout);
+    co_await http::async_write(stream_, res, use_awaitable);
+    stream_.expires_never();
+    co_return;
+  }
+  co_await write_json(healthy ? 200 : 503, body, req.version(), keep_alive);
+}
+
+asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool keep_alive) {
+  if (auto r = check_origin_and_host(req, ctx_->options.access)) {
+    spdlog::warn("http {}: 403 Host '{}' Origin '{}'", peer_, std::string(req[http::field::host]),
+                 std::string(req[http::field::origin]));
+    co_return co_await write_rejection(*r, req.version(), keep_alive);
+  }
+  if (auto r = check_content_negotiation(req)) co_return co_await write_rejection(*r, req.version(), keep_alive);
+  auto parsed = parse_body(req.body());
+  if (auto* r = std::get_if<Rejection>(&parsed)) co_return co_await write_rejection(*r, req.version(), keep_alive);
+  json& message = std::get<json>(parsed);
+  if (auto r = check_standard_headers(req, message)) {
+    spdlog::debug("http {}: 400 header mismatch: {}", peer_, r->body.dump());
+    co_return co_await write_rejection(*r, req.version(), keep_alive);
+  }
+
+  const std::string method = message.is_object() && message.contains("method") && message["method"].is_string()
+                                 ? message["method"].get<std::string>()
+                                 : std::string("?");
+  auto started = std::chrono::steady_clock::now();
+  auto ex = co_await asio::this_coro::executor;
+
+  // Notifications from the bridge arrive on other threads: a bounded channel
+  // hands them to this strand; a full queue drops (never blocks the caller).
+  auto channel = std::make_shared<NotificationChannel>(ex, ctx_->options.max_queued_notifications);
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  bridge::NotificationSink sink = [channel, finished, peer = peer_](json notification) {
+    if (finished->load() || notification.is_null()) return;
+    if (!channel->try_send(boost::system::error_code{}, std::move(notification)))
+      spdlog::warn("http {}: notification queue full or closed, notification dropped", peer);
+  };
+
+  std::optional<bridge::Reply> reply;
+  bool streamed = false;
+
+  auto produce = [&]() -> asio::awaitable<void> {
+    reply = co_await call_bridge(collect_request(req, std::move(message)), sink);
+    finished->store(true);
+    co_await channel->async_send(boost::system::error_code{}, json(nullptr), use_awaitable);  // "reply ready"
+  };
+
+  auto consume = [&]() -> asio::awaitable<void> {
+    std::optional<http::response<http::empty_body>> head;
+    std::optional<http::response_serializer<http::empty_body>> serializer;
+    for (;;) {
+      json item = co_await channel->async_receive(use_awaitable);
+      if (item.is_null()) break;
+      if (!streamed) {  // first notification: switch this response to SSE
+        head.emplace(http::status::ok, req.version());
+        head->set(http::field::content_type, "text/event-stream");
+        head->set(http::field::cache_control, "no-cache");
+        head->set("X-Accel-Buffering", "no");
+        head->keep_alive(keep_alive);
+        head->chunked(true);
+        serializer.emplace(*head);
+        stream_.expires_after(ctx_->options.write_timeout);
+        co_await http::async_write_header(stream_, *serializer, use_awaitable);
+        streamed = true;
+      }
+      auto event = sse_event(item);
+      stream_.expires_after(ctx_->options.write_timeout);
+      co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
+      stream_.expires_never();
+    }
+    if (streamed) {
+      auto event = sse_event(reply->body);
+      stream_.expires_after(ctx_->options.write_timeout);
+      co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
+      co_await asio::async_write(stream_, http::make_chunk_last(), use_awaitable);
+      stream_.expires_never();
+    } else if (reply->http_status == 202 || reply->body.is_null()) {
+      http::response<http::empty_body> res{static_cast<http::status>(reply->http_status), req.version()};
+      res.keep_alive(keep_alive);
+      res.prepare_payload();
+      stream_.expires_after(ctx_->options.write_timeout);
+      co_await http::async_write(stream_, res, use_awaitable);
+      stream_.expires_never();
+    } else {
+      co_await write_json(reply->http_status, reply->body, req.version(), keep_alive);
+    }
+  };
+
+  auto outcome = co_await ((produce() && consume()) || watch_for_disconnect());
+  finished->store(true);
+  channel->close();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (outcome.index() == 1) {
+    keep_open_ = false;
+    spdlog::info("http {}: client closed the connection during {} after {} ms: request cancelled", peer_, method, ms);
+    co_return;
+  }
+  spdlog::debug("http {}: {} -> {} ({}) in {} ms", peer_, method, reply ? reply->http_status : 0,
+                streamed ? "sse" : "json", ms);
+}
+
+// handle() must not throw by contract; if it does anyway, the client still
+// gets a JSON-RPC error instead of a dropped connection.
+asio::awaitable<bridge::Reply> HttpConnection::call_bridge(bridge::DownstreamRequest req,
+                                                            bridge::NotificationSink sink) {
+  json id = req.message.is_object() && req.message.contains("id") ? req.message["id"] : json(nullptr);
+  try {
+    co_return co_await ctx_->bridge->handle(std::move(req), std::move(sink));
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == asio::error::operation_aborted) throw;  // cancelled: propagate
+    spdlog::error("http {}: bridge failed: {}", peer_, e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("http {}: bridge failed: {}", peer_, e.what());
+  }
+  co_return bridge::Reply{500, jsonrpc_error(id, protocol::error::kInternalError, "Internal error in mcp-bridge")};
+}
+
+// Completes when the client closes (EOF or error). Bytes of a pipelined next
+// request are kept in the buffer for the next serve_one(); a client that
+// pipelines more than one maximal request while waiting is cut off like a
+// disconnect (bounded memory, and no wait that nothing could end).
+asio::awaitable<void> HttpConnection::watch_for_disconnect() {
+  const std::size_t limit = ctx_->options.max_body_bytes + ctx_->options.max_header_bytes;
+  while (buffer_.size() < limit) {
+    auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(4096), use_tuple);
+    buffer_.commit(n);
+    if (ec) co_return;
+  }
+  spdlog::warn("http {}: client pipelined more than {} bytes while waiting; closing", peer_, limit);
+}
+
+asio::awaitable<void> HttpConnection::write_json(unsigned status, const json& body, unsigned version,
+                                                 bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(status), version};
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(keep_alive);
+  res.body() = body.dump();
+  res.prepare_payload();
+  stream_.expires_after(ctx_->options.write_timeout);
+  co_await http::async_write(stream_, res, use_awaitable);
+  stream_.expires_never();
+}
+
+asio::awaitable<void> HttpConnection::write_rejection(const Rejection& r, unsigned version, bool keep_alive) {
+  if (r.body.is_null()) {
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+    if (!r.allow.empty()) res.set(http::field::allow, r.allow);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    stream_.expires_after(ctx_->options.write_timeout);
+    co_await http::async_write(stream_, res, use_awaitable);
+    stream_.expires_never();
+    co_return;
+  }
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::content_type, "application/json");
+  if (!r.allow.empty()) res.set(http::field::allow, r.allow);
+  res.keep_alive(keep_alive);
+  res.body() = r.body.dump();
+  res.prepare_payload();
+  stream_.expires_after(ctx_->options.write_timeout);
+  co_await http::async_write(stream_, res, use_awaitable);
+  stream_.expires_never();
+}
+
+}  // namespace mcp::downstream

@@ -1,0 +1,54 @@
+// One HTTP/1.1 connection of the 2026-07-28 server, read top to bottom by one
+// coroutine on the connection's strand: read a request (header, body and time
+// limits) -> validate (request_validation.hpp) -> Bridge::handle -> answer
+// with JSON, or SSE once a notification arrives before the reply -> next
+// request while keep-alive. While the bridge works, a read on the socket
+// watches for the client going away; that cancels handle() (2026-07-28
+// cancellation over HTTP, basic/patterns/cancellation.mdx).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "downstream/http_server_options.hpp"
+#include "downstream/request_validation.hpp"
+
+namespace mcp::downstream {
+
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx);
+
+  // Serves requests until the peer closes, an error, or shutdown.
+  boost::asio::awaitable<void> run();
+
+  // Graceful shutdown: close now if waiting for a request (thread-safe).
+  void close_if_idle();
+  // End of the drain period: close whatever is going on (thread-safe).
+  void force_close();
+
+ private:
+  struct Outcome;  // how one request ended
+  boost::asio::awaitable<bool> serve_one();
+  boost::asio::awaitable<void> serve_mcp(const HttpRequest& req, bool keep_alive);
+  boost::asio::awaitable<void> serve_healthz(const HttpRequest& req, bool keep_alive);
+  boost::asio::awaitable<void> write_rejection(const Rejection& r, unsigned version, bool keep_alive);
+  boost::asio::awaitable<void> write_json(unsigned status, const json& body, unsigned version, bool keep_alive);
+  boost::asio::awaitable<bridge::Reply> call_bridge(bridge::DownstreamRequest req, bridge::NotificationSink sink);
+  boost::asio::awaitable<void> watch_for_disconnect();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<ServerContext> ctx_;
+  bool idle_ = true;         // strand-only: waiting for the next request
+  bool keep_open_ = true;    // strand-only: false once the connection must close after this response
+  std::string peer_;         // for logs
+};
+
+}  // namespace mcp::downstream

@@ -1,0 +1,54 @@
+// The 2026-07-28 Streamable HTTP server: accepts connections (each on its own
+// strand, served by HttpConnection), bounds their number (503 beyond
+// max_connections) and shuts down gracefully.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "bridge/bridge.hpp"
+#include "downstream/http_server_options.hpp"
+
+namespace mcp::downstream {
+
+class HttpConnection;
+
+class HttpServer : public std::enable_shared_from_this<HttpServer> {
+ public:
+  // `ex` should be the io_context's executor (connections get their own strands).
+  HttpServer(boost::asio::any_io_executor ex, std::shared_ptr<bridge::Bridge> bridge, HttpServerOptions options);
+
+  // Binds and listens, then accepts in the background.
+  // Throws boost::system::system_error when the address cannot be bound.
+  void start();
+  std::uint16_t local_port() const { return port_; }
+  std::size_t active_connections() const;
+
+  // Stop accepting; idle keep-alive connections close at once; requests in
+  // flight may finish for up to `drain_timeout`; then everything is closed.
+  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds drain_timeout);
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> reject_busy(boost::asio::ip::tcp::socket socket);
+  template <class F>
+  void for_each_connection(F&& f);
+
+  boost::asio::any_io_executor ex_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<ServerContext> ctx_;
+  std::uint16_t port_ = 0;
+
+  mutable std::mutex mutex_;  // guards connections_ (touched from every connection's strand)
+  std::unordered_map<std::uint64_t, std::weak_ptr<HttpConnection>> connections_;
+  std::uint64_t next_id_ = 0;
+};
+
+}  // namespace mcp::downstream

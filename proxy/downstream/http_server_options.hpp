@@ -1,0 +1,39 @@
+// Settings of the 2026-07-28 Streamable HTTP server and the state every
+// connection of one server shares.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "bridge/bridge.hpp"
+#include "downstream/request_validation.hpp"
+
+namespace mcp::downstream {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: ephemeral (see HttpServer::local_port)
+  std::size_t max_body_bytes = 4 * 1024 * 1024;   // larger -> 413
+  std::size_t max_header_bytes = 16 * 1024;       // larger -> 431
+  std::size_t max_connections = 1024;             // more -> 503 and close
+  std::chrono::milliseconds request_read_timeout{30'000};  // body of one request -> 408
+  std::chrono::milliseconds idle_timeout{60'000};          // waiting for (the headers of) the next request
+  std::chrono::milliseconds write_timeout{30'000};         // one write to a slow client
+  // Notifications waiting to be written to one SSE response; more are
+  // dropped with a warning (the sink never blocks the upstream reader).
+  std::size_t max_queued_notifications = 1024;
+  AccessPolicy access = make_access_policy("127.0.0.1", {}, {});
+};
+
+// Shared by the listener and its connections.
+struct ServerContext {
+  std::shared_ptr<bridge::Bridge> bridge;
+  HttpServerOptions options;
+  std::atomic<bool> stopping{false};  // graceful shutdown began: no new requests on kept-alive connections
+};
+
+}  // namespace mcp::downstream

@@ -1,0 +1,170 @@
+// mcp-bridge: serves stateless MCP 2026-07-28 clients (Streamable HTTP or
+// stdio) from a session-based 2025-11-25 server (Streamable HTTP or a stdio
+// child). Wiring only: parse the configuration, set up logging, build the
+// upstream session factory and the bridge, run the downstream server on an
+// io_context run by N threads, shut down gracefully on SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "bridge/make_bridge.hpp"
+#include "config/command_line.hpp"
+#include "config/logging.hpp"
+#include "downstream/http_listener.hpp"
+#include "downstream/stdio_server.hpp"
+#include "translate/protocol.hpp"
+#include "upstream/http_upstream.hpp"
+#include "upstream/stdio_upstream.hpp"
+
+namespace asio = boost::asio;
+using namespace mcp;
+
+namespace {
+
+std::shared_ptr<upstream::SessionFactory> make_factory(asio::any_io_executor ex, const config::BridgeConfig& cfg) {
+  if (!cfg.upstream_url.empty()) {
+    upstream::HttpUpstreamOptions o;
+    o.url = cfg.upstream_url;
+    o.ca_file = cfg.upstream_ca_file;
+    o.tls_insecure = cfg.upstream_insecure;
+    o.headers = cfg.upstream_headers;
+    o.request_timeout = cfg.upstream_timeout;
+    spdlog::info("upstream: legacy Streamable HTTP server {}", cfg.upstream_url);
+    if (cfg.upstream_insecure) spdlog::warn("upstream: TLS certificate verification is OFF (--upstream-insecure)");
+    return upstream::make_http_session_factory(ex, std::move(o));
+  }
+  upstream::StdioUpstreamOptions o;
+  o.argv = cfg.upstream_command;
+  o.env = cfg.child_env;
+  o.cwd = cfg.child_cwd;
+  std::string command;
+  for (const auto& a : cfg.upstream_command) command += (command.empty() ? "" : " ") + a;
+  spdlog::info("upstream: legacy stdio server `{}`{}", command,
+               cfg.upstream_is_default_sample ? " (the bundled sample; give --upstream or -- COMMAND for yours)" : "");
+  return upstream::make_stdio_session_factory(ex, std::move(o));
+}
+
+bridge::BridgeOptions bridge_options(const config::BridgeConfig& cfg) {
+  bridge::BridgeOptions o;
+  auto scope = [](const std::string& s) {
+    return s == "public" ? translate::CacheScope::Public : translate::CacheScope::Private;
+  };
+  o.cache.default_hint = {cfg.cache_ttl_ms, scope(cfg.cache_scope)};
+  for (const auto& [method, hint] : cfg.cache_overrides)
+    o.cache.per_method[method] = {hint.ttl_ms, hint.scope ? scope(*hint.scope) : scope(cfg.cache_scope)};
+  o.pool.max_sessions = cfg.max_sessions;
+  o.pool.idle_timeout = cfg.session_idle_timeout;
+  o.request_timeout = cfg.upstream_timeout;
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  auto parsed = config::parse_command_line(argc, argv, config::current_executable(argv[0]));
+  if (auto* exit = std::get_if<config::ParseExit>(&parsed)) {
+    (exit->code == 0 ? std::cout : std::cerr) << exit->output << std::flush;
+    return exit->code;
+  }
+  const auto& cfg = std::get<config::BridgeConfig>(parsed);
+  config::setup_logging(cfg.log_level, cfg.log_format);
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe or socket is an error code, not a fatal signal
+
+  asio::io_context ioc(static_cast<int>(cfg.threads));
+  std::shared_ptr<bridge::Bridge> bridge;
+  try {
+    bridge = bridge::make_bridge(ioc.get_executor(), make_factory(ioc.get_executor(), cfg), bridge_options(cfg));
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot set up the upstream: {}", e.what());
+    return 1;
+  }
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  int exit_code = 0;
+  // Both live until ioc.run() returns (the handlers below refer to them).
+  std::shared_ptr<downstream::StdioServer> stdio_server;
+  std::shared_ptr<downstream::HttpServer> http_server;
+
+  if (cfg.stdio) {
+    downstream::StdioServerOptions so;
+    so.max_line_bytes = cfg.max_stdio_line_bytes;
+    so.drain_timeout = cfg.drain_timeout;
+    stdio_server = std::make_shared<downstream::StdioServer>(ioc.get_executor(), bridge, so, STDIN_FILENO, STDOUT_FILENO);
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          co_await stdio_server->run();
+          co_await bridge::shutdown_bridge(*bridge);
+          ioc.stop();
+        },
+        [&](std::exception_ptr e) {
+          if (e) {
+            exit_code = 1;
+            ioc.stop();
+          }
+        });
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      spdlog::info("signal {}: finishing in-flight requests, then exiting", sig);
+      stdio_server->stop();
+      signals.async_wait([&](boost::system::error_code ec2, int) {
+        if (!ec2) ioc.stop();  // second signal: stop now
+      });
+    });
+  } else {
+    downstream::HttpServerOptions ho;
+    ho.host = cfg.listen_host;
+    ho.port = cfg.listen_port;
+    ho.max_body_bytes = cfg.max_body_bytes;
+    ho.max_header_bytes = cfg.max_header_bytes;
+    ho.max_connections = cfg.max_connections;
+    ho.request_read_timeout = cfg.request_read_timeout;
+    ho.idle_timeout = cfg.idle_timeout;
+    ho.access = downstream::make_access_policy(cfg.listen_host, cfg.allowed_hosts, cfg.allowed_origins);
+    http_server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, ho);
+    try {
+      http_server->start();
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot listen on {}:{}: {}", cfg.listen_host, cfg.listen_port, e.what());
+      return 1;
+    }
+    // /healthz turns 200 as soon as the bridge's own background probe has
+    // initialized an upstream session (bridge/make_bridge.hpp, health_probe).
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      spdlog::info("signal {}: graceful shutdown (drain up to {} ms)", sig, cfg.drain_timeout.count());
+      asio::co_spawn(
+          ioc,
+          [&]() -> asio::awaitable<void> {
+            co_await http_server->shutdown(cfg.drain_timeout);
+            co_await bridge::shutdown_bridge(*bridge);
+            ioc.stop();
+          },
+          [&](std::exception_ptr e) {
+            if (e) exit_code = 1;
+            ioc.stop();
+          });
+      signals.async_wait([&](boost::system::error_code ec2, int) {
+        if (!ec2) ioc.stop();  // second signal: stop now
+      });
+    });
+  }
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("mcp-bridge stopped");
+  spdlog::shutdown();
+  return exit_code;
+}

@@ -1,0 +1,321 @@
+// The Streamable HTTP server on 127.0.0.1:0 with a fake Bridge, driven by a
+// blocking Beast client.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "downstream/http_listener.hpp"
+#include "fake_bridge.hpp"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using json = nlohmann::json;
+using namespace mcp;
+
+namespace {
+
+json meta() {
+  return {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+          {"io.modelcontextprotocol/clientCapabilities", json::object()}};
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void start(downstream::HttpServerOptions opts = {}) {
+    opts.host = "127.0.0.1";
+    opts.port = 0;
+    server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, opts);
+    server->start();
+    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { ioc.run(); });
+  }
+  void TearDown() override {
+    if (server) {
+      auto done = asio::co_spawn(ioc, server->shutdown(std::chrono::milliseconds(500)), asio::use_future);
+      done.wait_for(std::chrono::seconds(10));
+    }
+    work.reset();
+    ioc.stop();
+    for (auto& t : threads) t.join();
+  }
+
+  tcp::socket connect() {
+    tcp::socket s(client_ioc);
+    s.connect({asio::ip::make_address("127.0.0.1"), server->local_port()});
+    return s;
+  }
+
+  http::request<http::string_body> mcp_request(const json& body) {
+    http::request<http::string_body> req{http::verb::post, "/mcp", 11};
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(server->local_port()));
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::accept, "application/json, text/event-stream");
+    req.set("MCP-Protocol-Version", "2026-07-28");
+    if (body.contains("method")) req.set("Mcp-Method", body["method"].get<std::string>());
+    if (body.value("method", "") == "tools/call") req.set("Mcp-Name", body["params"]["name"].get<std::string>());
+    req.body() = body.dump();
+    req.prepare_payload();
+    return req;
+  }
+
+  http::response<http::string_body> roundtrip(tcp::socket& s, http::request<http::string_body> req) {
+    http::write(s, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(s, buf, res);
+    return res;
+  }
+
+  http::response<http::string_body> roundtrip(http::request<http::string_body> req) {
+    auto s = connect();
+    return roundtrip(s, std::move(req));
+  }
+
+  json call(const std::string& tool, json id = 1) {
+    return {{"jsonrpc", "2.0"},
+            {"id", id},
+            {"method", "tools/call"},
+            {"params", {{"name", tool}, {"arguments", json::object()}, {"_meta", meta()}}}};
+  }
+
+  asio::io_context ioc;
+  asio::io_context client_ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{ioc.get_executor()};
+  std::vector<std::thread> threads;
+  std::shared_ptr<test::FakeBridge> bridge = std::make_shared<test::FakeBridge>();
+  std::shared_ptr<downstream::HttpServer> server;
+};
+
+}  // namespace
+
+TEST_F(HttpServerTest, JsonReplyCarriesBridgeStatusAndBody) {
+  start();
+  json body = {{"jsonrpc", "2.0"}, {"id", 5}, {"method", "tools/list"}, {"params", {{"_meta", meta()}}}};
+  auto req = mcp_request(body);
+  req.set(http::field::authorization, "Bearer t1");
+  req.set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  req.set("Mcp-Session-Id", "legacy-session");
+  auto res = roundtrip(req);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res[http::field::content_type], "application/json");
+  EXPECT_EQ(res.count("Mcp-Session-Id"), 0u);  // never minted or echoed
+  auto reply = json::parse(res.body());
+  EXPECT_EQ(reply["id"], 5);
+  EXPECT_EQ(reply["result"]["echo"], "tools/list");
+  auto seen = bridge->last();
+  EXPECT_EQ(seen.authorization, "Bearer t1");
+  EXPECT_EQ(seen.trace_headers.count("traceparent"), 1u);
+  EXPECT_TRUE(seen.via_http);
+
+  auto err = roundtrip(mcp_request(call("error400", 9)));
+  EXPECT_EQ(err.result_int(), 400);
+  EXPECT_EQ(json::parse(err.body())["error"]["code"], -32602);
+}
+
+TEST_F(HttpServerTest, ThrowingBridgeBecomesInternalErrorWithTheRequestId) {
+  start();
+  auto s = connect();
+  auto res = roundtrip(s, mcp_request(call("throw", "t1")));
+  EXPECT_EQ(res.result_int(), 500);
+  auto body = json::parse(res.body());
+  EXPECT_EQ(body["id"], "t1");
+  EXPECT_EQ(body["error"]["code"], -32603);
+  EXPECT_EQ(roundtrip(s, mcp_request(call("echo", 2))).result_int(), 200);  // connection still usable
+}
+
+TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  start();
+  auto s = connect();
+  for (int i = 0; i < 3; ++i) {
+    auto res = roundtrip(s, mcp_request(call("echo", i)));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(json::parse(res.body())["id"], i);
+  }
+}
+
+TEST_F(HttpServerTest, NotificationsBecomeSseEventsBeforeTheFinalResponse) {
+  start();
+  json body = call("progress", 11);
+  body["params"]["_meta"]["progressToken"] = "tok";
+  auto res = roundtrip(mcp_request(body));
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res[http::field::content_type], "text/event-stream");
+  EXPECT_EQ(res["X-Accel-Buffering"], "no");
+  EXPECT_EQ(res[http::field::cache_control], "no-cache");
+  // Parse the SSE body: data lines in order.
+  std::vector<json> events;
+  std::istringstream in(res.body());
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("data: ", 0) == 0) events.push_back(json::parse(line.substr(6)));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0]["method"], "notifications/progress");
+  EXPECT_EQ(events[0]["params"]["progress"], 1);
+  EXPECT_EQ(events[1]["params"]["progress"], 2);
+  EXPECT_EQ(events[2]["id"], 11);
+  EXPECT_TRUE(events[2].contains("result"));
+}
+
+TEST_F(HttpServerTest, NotificationPostIs202WithoutBody) {
+  start();
+  json n = {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}};
+  auto res = roundtrip(mcp_request(n));
+  EXPECT_EQ(res.result_int(), 202);
+  EXPECT_TRUE(res.body().empty());
+}
+
+TEST_F(HttpServerTest, ClientDisconnectCancelsHandle) {
+  start();
+  {
+    auto s = connect();
+    http::write(s, mcp_request(call("hang", 3)));
+    ASSERT_TRUE(test::wait_until([&] { return bridge->hanging.load() == 1; }));
+    s.close();
+  }
+  EXPECT_TRUE(test::wait_until([&] { return bridge->cancelled.load() == 1; }));
+  EXPECT_TRUE(test::wait_until([&] { return server->active_connections() == 0; }));
+}
+
+TEST_F(HttpServerTest, HealthzFollowsUpstreamHealth) {
+  start();
+  http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+  req.set(http::field::host, "lb.internal");
+  auto ok = roundtrip(req);
+  EXPECT_EQ(ok.result_int(), 200);
+  EXPECT_EQ(json::parse(ok.body())["status"], "ok");
+  bridge->healthy = false;
+  EXPECT_EQ(roundtrip(req).result_int(), 503);
+}
+
+TEST_F(HttpServerTest, HttpLevelRejections) {
+  start();
+  auto get = mcp_request(json::object());
+  get.method(http::verb::get);
+  auto r405 = roundtrip(get);
+  EXPECT_EQ(r405.result_int(), 405);
+  EXPECT_EQ(r405[http::field::allow], "POST");
+
+  auto evil = mcp_request(call("echo"));
+  evil.set(http::field::host, "evil.example.com");
+  evil.set(http::field::origin, "http://evil.example.com");
+  auto r403 = roundtrip(evil);
+  EXPECT_EQ(r403.result_int(), 403);
+  EXPECT_FALSE(json::parse(r403.body()).contains("id"));
+
+  auto bad_json = mcp_request(call("echo"));
+  bad_json.body() = "{oops";
+  bad_json.prepare_payload();
+  auto r400 = roundtrip(bad_json);
+  EXPECT_EQ(r400.result_int(), 400);
+  EXPECT_EQ(json::parse(r400.body())["error"]["code"], -32700);
+
+  auto mismatch = mcp_request(call("echo", "keep-me"));
+  mismatch.set("Mcp-Name", "other");
+  auto r32020 = roundtrip(mismatch);
+  EXPECT_EQ(r32020.result_int(), 400);
+  EXPECT_EQ(json::parse(r32020.body())["error"]["code"], -32020);
+  EXPECT_EQ(json::parse(r32020.body())["id"], "keep-me");
+  EXPECT_EQ(bridge->calls.load(), 0);  // none of these reached the bridge
+}
+
+TEST_F(HttpServerTest, BodyLimitIs413) {
+  downstream::HttpServerOptions o;
+  o.max_body_bytes = 1024;
+  start(o);
+  auto body = call("echo");
+  body["params"]["arguments"]["blob"] = std::string(4000, 'x');
+  auto res = roundtrip(mcp_request(body));
+  EXPECT_EQ(res.result_int(), 413);
+  EXPECT_EQ(bridge->calls.load(), 0);
+}
+
+TEST_F(HttpServerTest, HeaderLimitIs431) {
+  downstream::HttpServerOptions o;
+  o.max_header_bytes = 1024;
+  start(o);
+  auto req = mcp_request(call("echo"));
+  req.set("X-Padding", std::string(4000, 'p'));
+  EXPECT_EQ(roundtrip(req).result_int(), 431);
+}
+
+TEST_F(HttpServerTest, SlowRequestBodyIs408) {
+  downstream::HttpServerOptions o;
+  o.request_read_timeout = std::chrono::milliseconds(200);
+  start(o);
+  auto s = connect();
+  std::string head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 100\r\n\r\n{";
+  asio::write(s, asio::buffer(head));
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);  // the server answers without waiting for the rest
+  EXPECT_EQ(res.result_int(), 408);
+}
+
+TEST_F(HttpServerTest, SlowHeadersAre408) {
+  downstream::HttpServerOptions o;
+  o.request_read_timeout = std::chrono::milliseconds(200);
+  start(o);
+  auto s = connect();
+  asio::write(s, asio::buffer(std::string("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")));  // never finished
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  EXPECT_EQ(res.result_int(), 408);
+}
+
+TEST_F(HttpServerTest, IdleConnectionIsClosedSilently) {
+  downstream::HttpServerOptions o;
+  o.idle_timeout = std::chrono::milliseconds(100);
+  start(o);
+  auto s = connect();
+  char c;
+  boost::system::error_code ec;
+  auto n = s.read_some(asio::buffer(&c, 1), ec);  // returns when the server closes
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_TRUE(test::wait_until([&] { return server->active_connections() == 0; }));
+}
+
+TEST_F(HttpServerTest, ConnectionLimitAnswers503) {
+  downstream::HttpServerOptions o;
+  o.max_connections = 2;
+  start(o);
+  auto a = connect();
+  auto b = connect();
+  ASSERT_TRUE(test::wait_until([&] { return server->active_connections() == 2; }));
+  auto c = connect();
+  http::write(c, mcp_request(call("echo")));
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(c, buf, res);
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_NE(res.body().find("too many connections"), std::string::npos);
+  // The first two still work.
+  EXPECT_EQ(roundtrip(a, mcp_request(call("echo"))).result_int(), 200);
+}
+
+TEST_F(HttpServerTest, GracefulShutdownLetsInFlightRequestFinish) {
+  start();
+  auto s = connect();
+  json body = call("progress", 21);  // takes ~20 ms in the fake
+  http::write(s, mcp_request(body));
+  ASSERT_TRUE(test::wait_until([&] { return bridge->calls.load() == 1; }));
+  auto done = asio::co_spawn(ioc, server->shutdown(std::chrono::seconds(5)), asio::use_future);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(server->active_connections(), 0u);
+  server.reset();  // already shut down
+}
