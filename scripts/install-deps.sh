@@ -10,13 +10,13 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git curl
+  build-essential cmake ninja-build pkg-config git curl bc
   libboost1.81-dev            # Beast/Asio with awaitable operators and channels
   libboost-url1.81-dev        # URL parsing (upstream URLs, load generator)
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libssl-dev ca-certificates  # HMAC, base64, TLS to https upstreams
   libgtest-dev libgmock-dev
-  libclang-16-dev clang-16    # mcp-lint front end; clang-16 for the lint benchmark
+  libclang-19-dev clang-19    # mcp-lint front end (newest libclang in Debian 12 main); clang-19 for the lint benchmark
   wrk                         # load generator for bench/
 )
 

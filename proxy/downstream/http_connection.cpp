@@ -1,5 +1,6 @@
 #include "downstream/http_connection.hpp"
 
+#include <array>
 #include <optional>
 #include <variant>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -69,10 +71,27 @@ asio::awaitable<void> HttpConnection::run() {
   } catch (const std::exception& e) {
     spdlog::debug("http {}: connection ended: {}", peer_, e.what());
   }
-  boost::system::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  stream_.socket().close(ec);
+  co_await lingering_close();
   spdlog::debug("http {}: closed", peer_);
+}
+
+// Lingering close: a client may still be sending a body we refused (413,
+// 431, 408...). Closing with unread input makes the kernel send RST, and the
+// client can lose our answer; so stop sending, drain what arrives for a short,
+// bounded while, then close.
+asio::awaitable<void> HttpConnection::lingering_close() {
+  constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
+  boost::system::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (!ec) {
+    stream_.expires_after(std::chrono::seconds(1));
+    std::array<char, 16 * 1024> discard;
+    for (std::size_t drained = 0; drained < kMaxDrainBytes;) {
+      drained += co_await stream_.async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;  // EOF from the client, the time bound, or an error
+    }
+  }
+  stream_.socket().close(ec);
 }
 
 // Reads and answers one request; false when the connection must close.

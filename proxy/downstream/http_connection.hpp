@@ -36,6 +36,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  private:
   struct Outcome;  // how one request ended
   boost::asio::awaitable<bool> serve_one();
+  boost::asio::awaitable<void> lingering_close();
   boost::asio::awaitable<void> serve_mcp(const HttpRequest& req, bool keep_alive);
   boost::asio::awaitable<void> serve_healthz(const HttpRequest& req, bool keep_alive);
   boost::asio::awaitable<void> write_rejection(const Rejection& r, unsigned version, bool keep_alive);

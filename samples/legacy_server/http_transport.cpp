@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <deque>
 #include <map>
@@ -180,8 +181,22 @@ class HttpTransport::Impl : public std::enable_shared_from_this<HttpTransport::I
       bool keep_alive = co_await handle(stream, request);
       if (!keep_alive || !request.keep_alive()) break;
     }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_await lingering_close(stream);
+  }
+
+  // A client may still be sending a body we refused (413); closing with unread
+  // input makes the kernel send RST and the client can lose our answer. Stop
+  // sending, drain for a short, bounded while, then close.
+  static asio::awaitable<void> lingering_close(beast::tcp_stream& stream) {
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    stream.expires_after(std::chrono::seconds(1));
+    std::array<char, 16 * 1024> discard;
+    for (std::size_t drained = 0; drained < 8 * 1024 * 1024;) {
+      drained += co_await stream.async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+    }
   }
 
   // Returns whether the connection may be reused.

@@ -25,7 +25,7 @@ mcp_start() {
 mcp_wait_port() {
   local log=$1 port=""
   for _ in $(seq 1 300); do
-    port=$(grep -m1 -oE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | grep -oE '[0-9]+$' || true)
+    port=$(grep -m1 -oE 'listening on (http://)?127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | grep -oE '[0-9]+$' || true)
     if [ -n "$port" ]; then echo "$port"; return 0; fi
     sleep 0.1
   done

@@ -1,0 +1,31 @@
+#pragma once
+// Translation units to parse and the compiler arguments for each: from a
+// compile_commands.json (-p BUILD_DIR) or inferred for a plain source tree.
+#include <string>
+#include <vector>
+
+namespace mcp_lint {
+
+struct CompileUnit {
+  std::string file;               // absolute path of the main file
+  std::vector<std::string> args;  // arguments for libclang (no compiler, no file, no -c/-o)
+  bool from_database = false;
+};
+
+// The resource dir with clang's builtin headers (stddef.h, ...):
+// MCP_LINT_CLANG_RESOURCE_DIR at build time (/usr/lib/llvm-19/lib/clang/19).
+std::string clang_resource_dir();
+
+// Arguments used without a compile database: C++20, every include directory
+// found in the tree, error recovery friendly.
+std::vector<std::string> inferred_args(const std::vector<std::string>& include_dirs);
+
+// Loads BUILD_DIR/compile_commands.json (BUILD_DIR may also name the file
+// itself). Throws InputError when it is missing or cannot be parsed.
+std::vector<CompileUnit> load_compile_database(const std::string& build_dir);
+
+// Rewrites one database command line for libclang (exposed for tests).
+std::vector<std::string> database_args_for_libclang(const std::vector<std::string>& command, const std::string& file,
+                                                    const std::string& directory);
+
+}  // namespace mcp_lint

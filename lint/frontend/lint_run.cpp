@@ -1,0 +1,256 @@
+#include "frontend/lint_run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include <clang-c/Index.h>
+
+#include "engine/suppression.hpp"
+#include "engine/tu_walker.hpp"
+#include "frontend/compile_units.hpp"
+#include "frontend/progress.hpp"
+#include "frontend/source_scan.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcp_lint {
+
+namespace {
+
+struct UnitOutcome {
+  std::vector<RawHit> hits;
+  bool had_errors = false;
+  bool failed = false;
+  std::string message;
+  std::vector<std::string> included;  // files this unit included (for the header phase)
+};
+
+std::string take_string(CXString s) {
+  const char* c = clang_getCString(s);
+  std::string out = c ? c : "";
+  clang_disposeString(s);
+  return out;
+}
+
+UnitOutcome process_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
+                         bool want_includes) {
+  UnitOutcome out;
+  std::vector<const char*> argv;
+  for (const auto& a : unit.args) argv.push_back(a.c_str());
+  // KeepGoing: a missing header or an unknown type does not stop the parse, so
+  // code whose dependencies are not installed is still analysed.
+  // DetailedPreprocessingRecord: macro definitions/expansions become cursors.
+  const unsigned flags = CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord;
+  CXTranslationUnit tu = nullptr;
+  const CXErrorCode rc = clang_parseTranslationUnit2(index, unit.file.c_str(), argv.data(), static_cast<int>(argv.size()),
+                                                      nullptr, 0, flags, &tu);
+  if (rc != CXError_Success || !tu) {
+    out.failed = true;
+    out.message = "libclang could not parse the unit (error " + std::to_string(static_cast<int>(rc)) + ")";
+    return out;
+  }
+  const unsigned nd = clang_getNumDiagnostics(tu);
+  for (unsigned i = 0; i < nd; ++i) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+      if (!out.had_errors)
+        out.message = take_string(clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn));
+      out.had_errors = true;
+    }
+    clang_disposeDiagnostic(d);
+    if (out.had_errors) break;
+  }
+  out.hits = engine.walk(tu, scope);
+  if (want_includes) {
+    clang_getInclusions(
+        tu,
+        [](CXFile f, CXSourceLocation*, unsigned depth, CXClientData data) {
+          if (depth == 0) return;  // the main file itself
+          auto* v = static_cast<std::vector<std::string>*>(data);
+          std::string real = take_string(clang_File_tryGetRealPathName(f));
+          if (real.empty()) real = take_string(clang_getFileName(f));
+          v->push_back(real);
+        },
+        &out.included);
+  }
+  clang_disposeTranslationUnit(tu);
+  return out;
+}
+
+// Parses `units` on `jobs` threads; each thread owns its CXIndex (libclang
+// indexes are not shared across threads). Outcomes keep the units' order.
+std::vector<UnitOutcome> parse_all(const std::vector<CompileUnit>& units, const RuleEngine& engine, const ScopeFilter& scope,
+                                   unsigned jobs, bool want_includes, Progress& progress) {
+  std::vector<UnitOutcome> outcomes(units.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    CXIndex index = clang_createIndex(/*excludeDeclarationsFromPCH=*/0, /*displayDiagnostics=*/0);
+    for (std::size_t i = next++; i < units.size(); i = next++) {
+      outcomes[i] = process_unit(index, units[i], engine, scope, want_includes);
+      progress.tick();
+    }
+    clang_disposeIndex(index);
+  };
+  const unsigned n = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(units.size())));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return outcomes;
+}
+
+std::string display_path(const std::string& abs, const std::string& base) {
+  if (!base.empty() && path_under(abs, base) && abs.size() > base.size()) {
+    std::string rel = abs.substr(base.size());
+    while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+    return rel;
+  }
+  return abs;
+}
+
+}  // namespace
+
+LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
+  const fs::path start_cwd = fs::current_path();
+  // Displayed paths are relative to the directory mcp-lint was started in.
+  const std::string base = options.display_base.empty() ? fs::current_path().string() : normalize_path(options.display_base);
+  // 1. Units and scope.
+  std::vector<CompileUnit> units;
+  std::vector<std::string> roots;
+  std::vector<std::string> pending_headers;  // inferred mode: headers no unit includes
+  bool header_phase = false;
+  std::vector<std::string> header_args;
+  if (!options.compile_db.empty()) {
+    auto db_units = load_compile_database(options.compile_db);
+    if (options.paths.empty()) {
+      units = std::move(db_units);
+      // Without PATHs the scope is everything but the build tree (fetched
+      // dependencies, generated code) unless sources live inside it.
+      const std::string build = normalize_path(options.compile_db);
+      const bool in_source = std::any_of(units.begin(), units.end(), [&](const CompileUnit& u) { return path_under(u.file, build); });
+      if (!in_source) roots.push_back("!" + build);
+    } else {
+      SourceTree tree = scan_paths(options.paths);
+      roots = tree.roots;
+      std::set<std::string> listed(tree.sources.begin(), tree.sources.end());
+      std::set<std::string> in_db;
+      for (auto& u : db_units) {
+        const bool wanted = std::any_of(roots.begin(), roots.end(), [&](const std::string& r) { return path_under(u.file, r); });
+        if (wanted) {
+          in_db.insert(u.file);
+          units.push_back(std::move(u));
+        }
+      }
+      // Explicit source files the database does not know: infer their flags.
+      for (const auto& s : tree.sources)
+        if (!in_db.count(s) && std::find(roots.begin(), roots.end(), s) != roots.end())
+          units.push_back(CompileUnit{s, inferred_args(tree.include_dirs), false});
+      if (units.empty())
+        throw InputError("no translation unit of " + options.compile_db + "/compile_commands.json lies under the given PATHs");
+    }
+  } else {
+    SourceTree tree = scan_paths(options.paths.empty() ? std::vector<std::string>{"."} : options.paths);
+    roots = tree.roots;
+    const auto args = inferred_args(tree.include_dirs);
+    for (const auto& s : tree.sources) units.push_back(CompileUnit{s, args, false});
+    pending_headers = tree.headers;
+    header_phase = !pending_headers.empty();
+    header_args = args;
+    if (units.empty() && pending_headers.empty()) throw InputError("no C++ source files found under the given PATHs");
+  }
+  ScopeFilter scope = [roots](const std::string& path) {
+    bool any_positive = false;
+    for (const auto& r : roots) {
+      if (r[0] == '!') {
+        if (path_under(path, r.substr(1))) return false;
+        continue;
+      }
+      any_positive = true;
+      if (path_under(path, r)) return true;
+    }
+    return !any_positive;
+  };
+
+  // 2. Parse and walk, in parallel.
+  const RuleEngine engine(rules);
+  const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Progress progress(options.progress, units.size() + pending_headers.size());
+  auto outcomes = parse_all(units, engine, scope, jobs, header_phase, progress);
+
+  // Headers no source includes (header-only code) are parsed as units of their own.
+  if (header_phase) {
+    std::set<std::string> included;
+    for (const auto& o : outcomes)
+      for (const auto& f : o.included) included.insert(normalize_path(f));
+    std::vector<CompileUnit> header_units;
+    for (const auto& h : pending_headers)
+      if (!included.count(h)) header_units.push_back(CompileUnit{h, header_args, false});
+    progress.add_total(0);
+    auto more = parse_all(header_units, engine, scope, jobs, false, progress);
+    for (std::size_t i = 0; i < header_units.size(); ++i) units.push_back(header_units[i]);
+    for (auto& o : more) outcomes.push_back(std::move(o));
+  }
+  progress.finish();
+  // libclang changes the process's working directory while it parses units
+  // with -working-directory (compile databases); relative output paths
+  // (-o, --report) must still mean what the user typed.
+  std::error_code cwd_ec;
+  fs::current_path(start_cwd, cwd_ec);
+
+  // 3. Merge: one finding per rule and line (a header seen by many units, or a
+  //    declaration matched by its type reference and its variable, counts once).
+  LintResult result;
+  result.units = units.size();
+  std::map<std::tuple<std::string, std::string, unsigned>, RawHit> merged;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& o = outcomes[i];
+    if (o.failed) ++result.units_failed;
+    if (o.had_errors) ++result.units_with_errors;
+    if (o.failed || o.had_errors) result.problems.push_back(UnitProblem{units[i].file, o.message});
+    for (const auto& h : o.hits) {
+      auto key = std::make_tuple(h.rule->full_id, h.abs_file, h.line);
+      auto it = merged.find(key);
+      if (it == merged.end()) merged.emplace(key, h);
+      else if (h.column < it->second.column) it->second = h;
+    }
+  }
+  std::sort(result.problems.begin(), result.problems.end(), [](const UnitProblem& a, const UnitProblem& b) { return a.file < b.file; });
+
+  SourceCache sources;
+  for (const auto& [key, h] : merged) {
+    Finding f;
+    const Rule& r = *h.rule;
+    f.rule = r.full_id;
+    f.feature = r.feature;
+    f.severity = r.severity;
+    f.message = r.message;
+    f.advice = r.advice;
+    f.link = r.link;
+    f.abs_file = h.abs_file;
+    f.file = display_path(h.abs_file, base);
+    f.line = h.line;
+    f.column = h.column;
+    f.snippet = sources.line(h.abs_file, h.line);
+    f.fingerprint = compute_fingerprint(f.rule, f.file, f.snippet);
+    if (is_suppressed(sources, f)) {
+      ++result.suppressed;
+      continue;
+    }
+    result.findings.push_back(std::move(f));
+  }
+  std::sort(result.findings.begin(), result.findings.end(), finding_less);
+  return result;
+}
+
+std::size_t apply_baseline(LintResult& result, const std::set<std::string>& known) {
+  const auto before = result.findings.size();
+  std::erase_if(result.findings, [&](const Finding& f) { return known.count(f.fingerprint) > 0; });
+  return before - result.findings.size();
+}
+
+}  // namespace mcp_lint

@@ -1,0 +1,41 @@
+#pragma once
+// Orchestrates one lint run: units → parallel parse + one rule walk each →
+// merged, deduplicated, suppressed, sorted findings.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/finding.hpp"
+#include "engine/rule_pack.hpp"
+
+namespace mcp_lint {
+
+struct LintOptions {
+  std::vector<std::string> paths;  // files/directories to lint (scope of findings)
+  std::string compile_db;          // -p BUILD_DIR, empty: infer flags
+  unsigned jobs = 0;               // 0: all cores
+  bool progress = false;           // draw the progress bar
+  std::string display_base;        // paths are shown relative to this (default: cwd)
+};
+
+struct UnitProblem {
+  std::string file;
+  std::string message;  // first error diagnostic, or why parsing failed
+};
+
+struct LintResult {
+  std::vector<Finding> findings;  // sorted, deduplicated, suppressions removed
+  std::size_t suppressed = 0;
+  std::size_t units = 0;             // translation units parsed
+  std::size_t units_with_errors = 0; // parsed with error recovery (missing headers, ...)
+  std::size_t units_failed = 0;      // libclang could not parse at all
+  std::vector<UnitProblem> problems; // one per unit with errors or failure, sorted by file
+};
+
+// Throws InputError (bad PATH, broken compile database) before any parsing.
+LintResult run_lint(const LintOptions& options, const RuleSet& rules);
+
+// Removes findings whose fingerprint is in `known`; returns how many.
+std::size_t apply_baseline(LintResult& result, const std::set<std::string>& known);
+
+}  // namespace mcp_lint

@@ -1,0 +1,114 @@
+// SARIF 2.1.0 (OASIS): one run, driver rules with help and links, results
+// with physical locations and partial fingerprints (GitHub code scanning
+// uses them to track a result across commits).
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+
+#include "report/reporters.hpp"
+
+namespace mcp_lint {
+
+namespace {
+
+std::string pascal_case(const std::string& id) {
+  std::string out;
+  bool up = true;
+  for (unsigned char c : id) {
+    if (!std::isalnum(c)) {
+      up = true;
+      continue;
+    }
+    out += up ? static_cast<char>(std::toupper(c)) : static_cast<char>(c);
+    up = false;
+  }
+  return out;
+}
+
+// RFC 3986 path encoding (keeps '/').
+std::string uri_encode(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+const char* sarif_level(Severity s) { return severity_name(s); }  // note|warning|error are SARIF levels too
+
+}  // namespace
+
+nlohmann::json make_sarif(const LintResult& result, const RuleSet& rules, const std::string& base_dir) {
+  nlohmann::json driver_rules = nlohmann::json::array();
+  std::map<std::string, std::size_t> rule_index;
+  for (const auto& r : rules.rules) {
+    rule_index[r.full_id] = driver_rules.size();
+    // SARIF tags are a set: the feature and the pack may share a name (removed-2026).
+    std::vector<std::string> tags{r.feature, "mcp", "mcp-2026-07-28"};
+    if (std::find(tags.begin(), tags.end(), r.pack) == tags.end()) tags.push_back(r.pack);
+    driver_rules.push_back({
+        {"id", r.full_id},
+        {"name", pascal_case(r.feature + "-" + r.id)},
+        {"shortDescription", {{"text", r.message}}},
+        {"fullDescription", {{"text", r.message + ". Feature: " + feature_title(r.feature) + ". " + feature_deadline(r.feature)}}},
+        {"help",
+         {{"text", r.advice + "\nSpecification: " + r.link},
+          {"markdown", "**Migration (" + feature_title(r.feature) + "):** " + r.advice + "\n\n" +
+                           feature_deadline(r.feature) + "\n\n[Specification](" + r.link + ")"}}},
+        {"helpUri", r.link},
+        {"defaultConfiguration", {{"level", sarif_level(r.severity)}}},
+        {"properties", {{"tags", tags}, {"feature", r.feature}, {"precision", "high"}}},
+    });
+  }
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& f : result.findings) {
+    nlohmann::json artifact;
+    if (!f.file.empty() && f.file[0] == '/') {
+      artifact = {{"uri", "file://" + uri_encode(f.file)}};
+    } else {
+      artifact = {{"uri", uri_encode(f.file)}, {"uriBaseId", "SRCROOT"}};
+    }
+    nlohmann::json res = {
+        {"ruleId", f.rule},
+        {"level", sarif_level(f.severity)},
+        {"message", {{"text", f.message + " (" + feature_title(f.feature) + "). " + f.advice}}},
+        {"locations",
+         {{{"physicalLocation",
+            {{"artifactLocation", artifact},
+             {"region", {{"startLine", f.line}, {"startColumn", f.column}, {"snippet", {{"text", f.snippet}}}}}}}}}},
+        {"partialFingerprints", {{"mcpLint/v1", f.fingerprint}}},
+        {"properties", {{"feature", f.feature}}},
+    };
+    if (auto it = rule_index.find(f.rule); it != rule_index.end()) res["ruleIndex"] = it->second;
+    results.push_back(std::move(res));
+  }
+  std::string base = base_dir;
+  if (base.empty() || base.back() != '/') base += '/';
+  nlohmann::json notifications = nlohmann::json::array();
+  for (const auto& p : result.problems)
+    notifications.push_back({{"level", "note"},
+                             {"message", {{"text", "analysed with error recovery: " + p.file + ": " + p.message}}}});
+  return nlohmann::json{
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs",
+       {{{"tool",
+          {{"driver",
+            {{"name", "mcp-lint"},
+             {"version", tool_version()},
+             {"semanticVersion", tool_version()},
+             {"informationUri", "https://modelcontextprotocol.io/specification/2026-07-28"},
+             {"rules", driver_rules}}}}},
+         {"originalUriBaseIds", {{"SRCROOT", {{"uri", "file://" + uri_encode(base)}}}}},
+         {"invocations", {{{"executionSuccessful", true}, {"toolExecutionNotifications", notifications}}}},
+         {"results", results}}}}};
+}
+
+}  // namespace mcp_lint

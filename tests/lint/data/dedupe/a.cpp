@@ -1,0 +1,2 @@
+#include "shared.hpp"
+const char* a() { return shared_method(); }

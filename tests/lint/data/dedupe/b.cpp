@@ -1,0 +1,2 @@
+#include "shared.hpp"
+const char* b() { return shared_method(); }
