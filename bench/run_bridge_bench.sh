@@ -14,24 +14,24 @@ export PATH="$src/tests/node/node_modules/.bin:$PATH"   # pinned Node 22
 seconds=${BENCH_SECONDS:-5} requests=${BENCH_REQUESTS:-200000} tool=${BENCH_TOOL:-test_simple_text}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench.XXXXXX")
 
-mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0 --log-level warn
+mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0 --log-level info
 upstream_port=$(mcp_wait_port "$work/sample.log")
-mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" --listen 127.0.0.1:0 --log-level warn \
+mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" --listen 127.0.0.1:0 --log-level info \
   --upstream "http://127.0.0.1:$upstream_port/mcp"
 bridge_port=$(mcp_wait_port "$work/bridge.log")
 mcp_wait_healthy "$bridge_port"
 
-loadgen() { "$build/bench/mcp-loadgen" --tool "$tool" --requests "$requests" --max-seconds "$seconds" "$@"; }
+loadgen() { local secs=$1; shift; "$build/bench/mcp-loadgen" --tool "$tool" --requests "$requests" --max-seconds "$secs" "$@"; }
 
 echo "cores: $(nproc); tool: $tool; ${seconds}s per measurement; $(date -u +%F)"
 printf '%-12s %12s %12s %9s %10s %10s %10s %10s %9s\n' concurrency direct_rps bridge_rps rps_ratio \
   direct_p50 bridge_p50 direct_p99 bridge_p99 p99_ratio
 # Warm both paths once (upstream session creation, connection set-up).
-loadgen --url "http://127.0.0.1:$upstream_port/mcp" --mode legacy --concurrency 4 --max-seconds 1 >/dev/null
-loadgen --url "http://127.0.0.1:$bridge_port/mcp" --mode modern --concurrency 4 --max-seconds 1 >/dev/null
+loadgen 1 --url "http://127.0.0.1:$upstream_port/mcp" --mode legacy --concurrency 4 >/dev/null
+loadgen 1 --url "http://127.0.0.1:$bridge_port/mcp" --mode modern --concurrency 4 >/dev/null
 for c in ${BENCH_CONCURRENCY:-1 16 128}; do
-  direct=$(loadgen --url "http://127.0.0.1:$upstream_port/mcp" --mode legacy --concurrency "$c" || true)
-  bridged=$(loadgen --url "http://127.0.0.1:$bridge_port/mcp" --mode modern --concurrency "$c" || true)
+  direct=$(loadgen "$seconds" --url "http://127.0.0.1:$upstream_port/mcp" --mode legacy --concurrency "$c" || true)
+  bridged=$(loadgen "$seconds" --url "http://127.0.0.1:$bridge_port/mcp" --mode modern --concurrency "$c" || true)
   echo "$direct" >>"$work/raw.jsonl"; echo "$bridged" >>"$work/raw.jsonl"
   node -e '
 const [c, d, b] = [process.argv[1], JSON.parse(process.argv[2]), JSON.parse(process.argv[3])];
