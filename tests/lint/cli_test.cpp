@@ -149,11 +149,17 @@ TEST(Cli, BadInputHasClearMessagesAndExitCode2) {
 }
 
 TEST(Cli, UnreadableFileIsBadInput) {
-  if (geteuid() == 0) GTEST_SKIP() << "running as root: file permissions cannot make a file unreadable";
   TempDir tmp;
   const auto f = tmp.write("secret.cpp", "int x;");
   chmod(f.c_str(), 0);
-  const auto r = run_mcp_lint({f, kPack});
+  // Root reads any file, so as root (CI) run mcp-lint as `nobody`: the file
+  // stays unreadable, its folder (mode 0755) and everything else stay readable.
+  std::string runner;
+  if (geteuid() == 0) {
+    chmod(tmp.path().c_str(), 0755);
+    runner = "setpriv --reuid=65534 --regid=65534 --clear-groups --";
+  }
+  const auto r = run_mcp_lint({f, kPack}, "", runner);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot read file"), std::string::npos) << r.err;
 }

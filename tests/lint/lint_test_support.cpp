@@ -70,10 +70,11 @@ std::string quote(const std::string& s) {
 }
 }  // namespace
 
-Command run_mcp_lint(const std::vector<std::string>& args, const std::string& cwd) {
+Command run_mcp_lint(const std::vector<std::string>& args, const std::string& cwd, const std::string& runner) {
   TempDir tmp;
   std::string cmd;
   if (!cwd.empty()) cmd += "cd " + quote(cwd) + " && ";
+  if (!runner.empty()) cmd += runner + " ";
   cmd += quote(MCP_LINT_EXE);
   for (const auto& a : args) cmd += " " + quote(a);
   cmd += " >" + quote(tmp.path() + "/out") + " 2>" + quote(tmp.path() + "/err") + " </dev/null";

@@ -35,7 +35,9 @@ struct Command {
   std::string err;  // stderr
 };
 // Runs mcp-lint with `args` (shell-quoted here) from `cwd`.
-Command run_mcp_lint(const std::vector<std::string>& args, const std::string& cwd = "");
+// `runner` prefixes the command (e.g. a privilege drop); empty runs it directly.
+Command run_mcp_lint(const std::vector<std::string>& args, const std::string& cwd = "",
+                     const std::string& runner = "");
 
 // A fresh temporary directory, removed by the destructor.
 class TempDir {
