@@ -1,4 +1,5 @@
 #include "upstream/http_upstream.hpp"
+#include "upstream/server_request_answer.hpp"
 
 #include <atomic>
 #include <fstream>
@@ -320,19 +321,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
   }
 
   asio::awaitable<void> answer_server_request(json request, json related) {
-    json response;
-    if (!server_request_handler) {
-      response = make_error_response(request["id"], protocol::error::kMethodNotFound,
-                                     "the bridge does not handle " + request["method"].get<std::string>());
-    } else {
-      try {
-        response = co_await server_request_handler(request, related);
-      } catch (const std::exception& e) {
-        response = make_error_response(request["id"], protocol::error::kInternalError, e.what());
-      }
-    }
-    response["jsonrpc"] = "2.0";
-    response["id"] = request["id"];
+    json response =
+        co_await upstream::answer_server_request(server_request_handler, std::move(request), std::move(related));
     co_await send_quietly(std::move(response));
   }
 
