@@ -104,7 +104,7 @@ int main(int argc, char* argv[]) {
         ioc,
         [&]() -> asio::awaitable<void> {
           co_await stdio_server->run();
-          co_await bridge::shutdown_bridge(*bridge);
+          co_await bridge->shutdown();
           ioc.stop();
         },
         [&](std::exception_ptr e) {
@@ -147,7 +147,7 @@ int main(int argc, char* argv[]) {
           ioc,
           [&]() -> asio::awaitable<void> {
             co_await http_server->shutdown(cfg.drain_timeout);
-            co_await bridge::shutdown_bridge(*bridge);
+            co_await bridge->shutdown();
             ioc.stop();
           },
           [&](std::exception_ptr e) {

@@ -50,6 +50,9 @@ class Bridge {
   virtual boost::asio::awaitable<Reply> handle(DownstreamRequest request, NotificationSink on_notification) = 0;
   // True once an upstream session could be established (for /healthz).
   virtual bool upstream_healthy() const = 0;
+  // Graceful shutdown, after in-flight handle() calls finished: ends every
+  // pooled upstream session (HTTP DELETE, stdio close) and background work.
+  virtual boost::asio::awaitable<void> shutdown() { co_return; }
 };
 
 }  // namespace mcp::bridge

@@ -31,7 +31,7 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
 
   boost::asio::awaitable<Reply> handle(DownstreamRequest request, NotificationSink on_notification) override;
   bool upstream_healthy() const override;
-  boost::asio::awaitable<void> shutdown();
+  boost::asio::awaitable<void> shutdown() override;
 
   // Keeps /healthz honest without waiting for client traffic: until an
   // initialize has succeeded (at start, or after the upstream turned

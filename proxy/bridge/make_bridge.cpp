@@ -15,8 +15,4 @@ std::shared_ptr<Bridge> make_bridge(boost::asio::any_io_executor ex, std::shared
   return bridge;
 }
 
-boost::asio::awaitable<void> shutdown_bridge(Bridge& bridge) {
-  if (auto* impl = dynamic_cast<BridgeImpl*>(&bridge)) co_await impl->shutdown();
-}
-
 }  // namespace mcp::bridge

@@ -52,8 +52,4 @@ struct BridgeOptions {
 std::shared_ptr<Bridge> make_bridge(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory,
                                     BridgeOptions opts);
 
-// Graceful shutdown: ends every pooled upstream session (HTTP DELETE, stdio
-// close). Call after in-flight handle() calls finished. No-op for other Bridges.
-boost::asio::awaitable<void> shutdown_bridge(Bridge& bridge);
-
 }  // namespace mcp::bridge

@@ -480,7 +480,7 @@ class HealthProbeTest : public ::testing::Test {
       ioc.run_for(std::chrono::milliseconds(20));
   }
   static boost::asio::awaitable<bool> shut_down(std::shared_ptr<bridge::Bridge> b) {
-    co_await bridge::shutdown_bridge(*b);
+    co_await b->shutdown();
     co_return true;
   }
   void TearDown() override { EXPECT_TRUE(run_until_done(ioc, shut_down(bridge))); }
