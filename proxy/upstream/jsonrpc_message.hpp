@@ -23,11 +23,6 @@ inline MessageKind classify_message(const nlohmann::json& m) {
   return MessageKind::Invalid;
 }
 
-// The error response sent back when nobody can answer a server-to-client request.
-inline nlohmann::json make_error_response(const nlohmann::json& id, int code, std::string message) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", std::move(message)}}}};
-}
-
 inline nlohmann::json make_cancelled_notification(const nlohmann::json& request_id, std::string reason) {
   return {{"jsonrpc", "2.0"},
           {"method", "notifications/cancelled"},

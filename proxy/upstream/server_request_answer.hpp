@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "translate/jsonrpc.hpp"
 #include "translate/protocol.hpp"
 #include "upstream/jsonrpc_message.hpp"
 #include "upstream/upstream_session.hpp"
@@ -22,13 +23,13 @@ inline boost::asio::awaitable<nlohmann::json> answer_server_request(const Server
                                                                     nlohmann::json related_call_id) {
   nlohmann::json response;
   if (!handler) {
-    response = make_error_response(request["id"], protocol::error::kMethodNotFound,
+    response = translate::make_error_response(request["id"], protocol::error::kMethodNotFound,
                                    "the bridge does not handle " + request["method"].get<std::string>());
   } else {
     try {
       response = co_await handler(request, std::move(related_call_id));
     } catch (const std::exception& e) {
-      response = make_error_response(request["id"], protocol::error::kInternalError, e.what());
+      response = translate::make_error_response(request["id"], protocol::error::kInternalError, e.what());
     }
   }
   response["jsonrpc"] = "2.0";
