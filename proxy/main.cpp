@@ -5,6 +5,10 @@
 // io_context run by N threads, shut down gracefully on SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -54,8 +58,36 @@ std::shared_ptr<upstream::SessionFactory> make_factory(asio::any_io_executor ex,
   return upstream::make_stdio_session_factory(ex, std::move(o));
 }
 
-bridge::BridgeOptions bridge_options(const config::BridgeConfig& cfg) {
+// requestState keys: --state-key-file, else the --state-key-env variable,
+// else one random key. Errors never quote the key material.
+std::variant<bridge::KeyRing, std::string> load_state_keys(const config::BridgeConfig& cfg) {
+  std::string text;
+  if (!cfg.state_key_file.empty()) {
+    std::ifstream in(cfg.state_key_file);
+    if (!in) return "cannot read --state-key-file " + cfg.state_key_file;
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+  } else if (const char* env = std::getenv(cfg.state_key_env.c_str()); env && *env) {
+    text = env;
+  } else {
+    spdlog::info("mrtr: no requestState keys configured; using a random per-process key");
+    return bridge::KeyRing::random();
+  }
+  auto keys = bridge::KeyRing::parse(text);
+  if (auto* ring = std::get_if<bridge::KeyRing>(&keys))
+    spdlog::info("mrtr: {} requestState key(s) loaded, signing with '{}'", ring->size(), ring->signing_key().id);
+  return keys;
+}
+
+bridge::BridgeOptions bridge_options(const config::BridgeConfig& cfg, bridge::KeyRing keys) {
   bridge::BridgeOptions o;
+  o.mrtr.keys = std::move(keys);
+  o.mrtr.gather_window = cfg.input_gather_window;
+  o.mrtr.exchange_timeout = cfg.input_exchange_timeout;
+  o.mrtr.max_exchanges = cfg.max_input_exchanges;
+  for (const auto& root : cfg.roots) o.mrtr.roots.push_back(std::filesystem::absolute(root).lexically_normal());
+  o.mrtr.owner = cfg.stdio ? "stdio" : cfg.listen_host + ":" + std::to_string(cfg.listen_port);
   auto scope = [](const std::string& s) {
     return s == "public" ? translate::CacheScope::Public : translate::CacheScope::Private;
   };
@@ -80,10 +112,17 @@ int main(int argc, char* argv[]) {
   config::setup_logging(cfg.log_level, cfg.log_format);
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe or socket is an error code, not a fatal signal
 
+  auto keys = load_state_keys(cfg);
+  if (auto* problem = std::get_if<std::string>(&keys)) {
+    spdlog::critical("requestState keys: {}", *problem);
+    return 2;
+  }
+
   asio::io_context ioc(static_cast<int>(cfg.threads));
   std::shared_ptr<bridge::Bridge> bridge;
   try {
-    bridge = bridge::make_bridge(ioc.get_executor(), make_factory(ioc.get_executor(), cfg), bridge_options(cfg));
+    bridge = bridge::make_bridge(ioc.get_executor(), make_factory(ioc.get_executor(), cfg),
+                                 bridge_options(cfg, std::get<bridge::KeyRing>(std::move(keys))));
   } catch (const std::exception& e) {
     spdlog::critical("cannot set up the upstream: {}", e.what());
     return 1;

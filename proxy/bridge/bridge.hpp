@@ -53,6 +53,10 @@ class Bridge {
   // Graceful shutdown, after in-flight handle() calls finished: ends every
   // pooled upstream session (HTTP DELETE, stdio close) and background work.
   virtual boost::asio::awaitable<void> shutdown() { co_return; }
+  // Graceful end of every subscriptions/listen stream: each such handle()
+  // returns its completion result (subscriptions.mdx "Graceful Closure").
+  // Called when a downstream server starts shutting down, before it drains.
+  virtual void close_subscriptions() {}
 };
 
 }  // namespace mcp::bridge

@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "bridge/server_requests.hpp"
+#include "translate/input_required.hpp"
 #include "pool/with_timeout.hpp"
 #include "translate/discover.hpp"
 #include "translate/jsonrpc.hpp"
@@ -70,9 +71,9 @@ bool declares(const json& initialize_result, std::string_view capability) {
   return c != caps->end() && c->is_object();
 }
 
-// ping is answered here; other server-to-client requests go to the MRTR hook
-// when one is configured, else get a clear -32601. A free coroutine taking
-// its state by value (GCC 12 mishandles captures of coroutine lambdas).
+// ping is answered here; other server-to-client requests go to the MRTR
+// handler (bridge/mrtr.hpp) or a test's hook. A free coroutine taking its
+// state by value (GCC 12 mishandles captures of coroutine lambdas).
 asio::awaitable<json> answer_server_request(upstream::ServerRequestHandler relay, json request, json related) {
   const bool is_ping = request.is_object() && request.value("method", "") == "ping";
   if (!is_ping && relay) co_return co_await relay(std::move(request), std::move(related));
@@ -81,6 +82,25 @@ asio::awaitable<json> answer_server_request(upstream::ServerRequestHandler relay
                  request.is_object() ? request.value("method", "?") : "?");
   json answer = answer_server_request_locally(request);
   co_return answer;
+}
+
+// What the subscription hub needs for one listen stream; `reacquire` takes the
+// pool's next session for the same key after the stream's session died (not a
+// coroutine lambda: acquire() copies what it needs into its own frame).
+SubscriptionHub::ListenRequest make_listen_request(const json& id, const json& params, const pool::SessionKey& key,
+                                                  std::shared_ptr<UpstreamSession> session, json initialize_params,
+                                                  std::shared_ptr<pool::SessionPool> pool, NotificationSink sink) {
+  SubscriptionHub::ListenRequest r;
+  r.id = id;
+  r.params = params;
+  r.key = key;
+  r.server_info = translate::server_info_from_initialize(session->initialize_result());
+  r.session = std::move(session);
+  r.reacquire = [pool = std::move(pool), key, initialize_params = std::move(initialize_params)] {
+    return pool->acquire(key, initialize_params);
+  };
+  r.sink = std::move(sink);
+  return r;
 }
 
 }  // namespace
@@ -93,20 +113,37 @@ BridgeImpl::BridgeImpl(asio::any_io_executor ex, std::shared_ptr<upstream::Sessi
   // outlive a request and the bridge; handlers hold only what they need.
   auto tools = tools_;
   auto relay = opts_.server_request_handler;
+  logs_ = std::make_shared<LogRouter>();
+  subscriptions_ = std::make_shared<SubscriptionHub>(ex, opts_.subscriptions);
+  auto logs = logs_;
+  auto subscriptions = subscriptions_;
+  mrtr_ = std::make_shared<Mrtr>(ex, opts_.mrtr);
+  mrtr_->start();
+  auto mrtr = mrtr_;
   pool_ = pool::SessionPool::create(
       std::move(ex), std::move(factory), opts_.pool,
-      [tools, relay](const pool::SessionKey& key, UpstreamSession& session) {
+      [tools, relay, mrtr, logs, subscriptions](const pool::SessionKey& key, UpstreamSession& session) {
         const std::string context = context_of(key);
-        session.set_server_request_handler([relay](json request, json related) {
-          return answer_server_request(relay, std::move(request), std::move(related));
+        // Server-to-client requests become MRTR input requests (bridge/mrtr.hpp) unless a test scripts them.
+        auto handler = relay ? relay
+                             : mrtr->handler_for(session, json::parse(key.capabilities_canonical, nullptr, false));
+        session.set_server_request_handler([handler](json request, json related) {
+          return answer_server_request(handler, std::move(request), std::move(related));
         });
-        session.set_unsolicited_handler([tools, context](const json& notification) {
+        session.set_unsolicited_handler([tools, context, logs, subscriptions, key](const json& notification) {
           if (notification.is_object() && notification.value("method", "") == "notifications/tools/list_changed") {
             spdlog::debug("bridge: tools/list_changed from upstream, dropping cached tool schemas");
             tools->invalidate(context);
           }
+          // Request-scoped logs go to the requests that asked (never a listen
+          // stream); everything else to the listen streams fed by this session.
+          if (notification.is_object() && notification.value("method", "") == "notifications/message")
+            logs->deliver(key, notification);
+          else
+            subscriptions->on_upstream_notification(key, notification);
         });
-      });
+      },
+      apply_log_level);
 }
 
 unsigned BridgeImpl::upstream_error_status(unsigned gateway_status) const {
@@ -115,7 +152,11 @@ unsigned BridgeImpl::upstream_error_status(unsigned gateway_status) const {
 
 bool BridgeImpl::upstream_healthy() const { return pool_->healthy(); }
 
+void BridgeImpl::close_subscriptions() { subscriptions_->close_all(); }
+
 asio::awaitable<void> BridgeImpl::shutdown() {
+  subscriptions_->close_all();
+  mrtr_->shutdown();
   stopping_ = true;
   probe_timer_->cancel();
   co_await pool_->shutdown();
@@ -230,7 +271,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
 
   // 2. Method table: removed, unknown and not-yet-supported methods.
   const auto info = translate::lookup_method(method);
-  if (info.route != MethodRoute::Synthesize && info.route != MethodRoute::Forward)
+  if (info.route != MethodRoute::Synthesize && info.route != MethodRoute::Forward && info.route != MethodRoute::Listen)
     co_return error_reply(404, id, err::kMethodNotFound, translate::method_not_found_message(method, info.route));
 
   // 3. Required _meta, then the protocol version.
@@ -241,8 +282,19 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
   if (auto e = translate::check_protocol_version(meta.protocol_version))
     co_return error_reply(e->http_status, id, e->code, e->message, e->data);
 
-  // 4. An upstream session for this authorization context and these capabilities.
-  const auto key = pool::SessionKey::make(request.authorization, meta.client_capabilities);
+  // 3b. Multi round-trip requests: inputResponses and requestState are checked
+  // before anything reaches the upstream (bridge/mrtr.hpp).
+  std::optional<MrtrRequest> mrtr_request;
+  if (translate::supports_input_required(method)) {
+    auto read = mrtr_->read_request(id, request.authorization, method, params, meta.client_capabilities);
+    if (auto* rejected = std::get_if<Reply>(&read)) co_return std::move(*rejected);
+    mrtr_request = std::get<MrtrRequest>(std::move(read));
+  }
+
+  // 4. An upstream session for this authorization context, these capabilities
+  // and this log level (bridge/log_level.hpp; a listen stream never carries logs).
+  const auto key = pool::SessionKey::make(request.authorization, meta.client_capabilities,
+                                          info.route == MethodRoute::Listen ? "" : meta.log_level.value_or(""));
   const std::string context = context_of(key);
   std::shared_ptr<UpstreamSession> session;
   try {
@@ -257,6 +309,11 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
                           std::string("Upstream server unavailable: ") + e.what());
   }
   const json& initialize_result = session->initialize_result();
+
+  // subscriptions/listen: a long-lived stream (bridge/subscriptions.hpp).
+  if (info.route == MethodRoute::Listen)
+    co_return co_await subscriptions_->listen(make_listen_request(
+        id, params, key, session, translate::make_initialize_params(meta, opts_.initialize), pool_, sink));
 
   // 5. server/discover is answered from the session's InitializeResult.
   if (info.route == MethodRoute::Synthesize)
@@ -286,8 +343,24 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
       if (n.is_object() && n.value("method", "") == "notifications/tools/list_changed") tools->invalidate(context);
       if (auto out = translate::to_modern_notification(n, meta); out && sink) sink(std::move(*out));
     };
-    json legacy_response =
-        co_await call_upstream(session, std::move(legacy_request), std::move(on_notification), call_context(request));
+    // Log messages the upstream sends outside this call's own stream (GET
+    // stream, stdio) reach it too, while it runs, when it asked for logs.
+    LogRouter::Attachment logs_attachment;
+    if (meta.log_level)
+      logs_attachment = LogRouter::attach(logs_, key, [sink, meta](const json& n) {
+        if (auto out = translate::to_modern_notification(n, meta); out && sink) sink(std::move(*out));
+      });
+    json legacy_response;
+    if (mrtr_request) {
+      // 7b. The call may need client input first: an InputRequiredResult (MRTR).
+      auto outcome = co_await call_with_input_requests(session, std::move(legacy_request), std::move(*mrtr_request),
+                                                       id, std::move(on_notification), call_context(request));
+      if (auto* input_required = std::get_if<Reply>(&outcome)) co_return std::move(*input_required);
+      legacy_response = std::get<json>(std::move(outcome));
+    } else {
+      legacy_response = co_await call_upstream(session, std::move(legacy_request), std::move(on_notification),
+                                               call_context(request));
+    }
     pool_->record_success();
 
     // 8. Translate back.
@@ -327,6 +400,18 @@ asio::awaitable<json> BridgeImpl::call_upstream(const std::shared_ptr<UpstreamSe
   co_return co_await pool::with_timeout(
       session->call(std::move(request), std::move(on_notification), std::move(context)), limit,
       [limit] { return UpstreamTimeout("no response within " + std::to_string(limit.count()) + " ms"); });
+}
+
+asio::awaitable<std::variant<Reply, json>> BridgeImpl::call_with_input_requests(
+    const std::shared_ptr<UpstreamSession>& session, json legacy_request, MrtrRequest mrtr, const json& id,
+    upstream::CallNotificationHandler on_notification, upstream::CallContext context) {
+  // Each round is bounded by request_timeout; between rounds the exchange's own timeout applies.
+  const auto limit = opts_.request_timeout;
+  auto throw_timeout = [limit] { throw UpstreamTimeout("no response within " + std::to_string(limit.count()) + " ms"); };
+  if (mrtr.retry)
+    co_return co_await mrtr_->resume(std::move(mrtr), id, std::move(on_notification), limit, throw_timeout);
+  co_return co_await mrtr_->run(session, std::move(legacy_request), std::move(mrtr), id, std::move(on_notification),
+                                std::move(context), limit, throw_timeout);
 }
 
 asio::awaitable<std::optional<std::string>> BridgeImpl::check_param_headers(

@@ -11,8 +11,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "bridge/bridge.hpp"
+#include "bridge/log_level.hpp"
+#include "bridge/mrtr.hpp"
+#include "bridge/subscriptions.hpp"
 #include "bridge/make_bridge.hpp"
 #include "bridge/tool_schema_cache.hpp"
 #include "pool/session_pool.hpp"
@@ -32,6 +36,7 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   boost::asio::awaitable<Reply> handle(DownstreamRequest request, NotificationSink on_notification) override;
   bool upstream_healthy() const override;
   boost::asio::awaitable<void> shutdown() override;
+  void close_subscriptions() override;
 
   // Keeps /healthz honest without waiting for client traffic: until an
   // initialize has succeeded (at start, or after the upstream turned
@@ -59,6 +64,12 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
                                              upstream::CallNotificationHandler on_notification,
                                              upstream::CallContext context);
   void remember_tools(const std::string& context, const json& request_params, const json& legacy_response);
+  // Steps 7-8 of a tools/call, prompts/get or resources/read: a new exchange,
+  // or the continuation of a parked one (bridge/mrtr.hpp); either may answer
+  // an InputRequiredResult instead of the upstream's result.
+  boost::asio::awaitable<std::variant<Reply, json>> call_with_input_requests(
+      const std::shared_ptr<upstream::UpstreamSession>& session, json legacy_request, MrtrRequest mrtr,
+      const json& id, upstream::CallNotificationHandler on_notification, upstream::CallContext context);
 
   // 502/503/504 for upstream failures, or 200 when configured (the body is a
   // JSON-RPC -32603 error either way).
@@ -70,7 +81,10 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   std::shared_ptr<ToolSchemaCache> tools_;
   std::mutex fetch_mu_;
   std::map<std::string, std::shared_ptr<ToolFetch>> fetches_;  // in-flight tools/list per context
+  std::shared_ptr<LogRouter> logs_;                     // unsolicited notifications/message -> requests
+  std::shared_ptr<SubscriptionHub> subscriptions_;      // subscriptions/listen streams
   std::shared_ptr<pool::SessionPool> pool_;
+  std::shared_ptr<Mrtr> mrtr_;                          // multi round-trip requests (bridge/mrtr.hpp)
   std::shared_ptr<boost::asio::steady_timer> probe_timer_;
   std::atomic<bool> stopping_{false};
 };

@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "bridge/bridge.hpp"
+#include "bridge/mrtr.hpp"
+#include "bridge/subscriptions.hpp"
 #include "pool/session_pool.hpp"
 #include "translate/cache_policy.hpp"
 #include "translate/discover.hpp"
@@ -29,9 +31,11 @@ struct BridgeOptions {
   std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
   // The replayed initialize: legacy protocolVersion, fallback clientInfo, and
   // whether sampling/elicitation/roots client capabilities are declared upstream.
-  translate::InitializeOptions initialize;
-  // server/discover: advertise listChanged/subscribe (only once subscriptions/listen exists).
-  translate::DiscoverOptions discover;
+  // Sampling/elicitation/roots are declared upstream: MRTR relays them.
+  translate::InitializeOptions initialize{.forward_client_request_capabilities = true};
+  // server/discover: advertise listChanged/subscribe (subscriptions/listen
+  // delivers them; still only what the upstream itself declares).
+  translate::DiscoverOptions discover{.advertise_subscriptions = true};
   // Upstream failures answer HTTP 502 (unreachable/failed), 503 (pool full)
   // or 504 (timeout) with a JSON-RPC -32603 body, which load balancers and
   // logs understand. Some clients (e.g. the TypeScript SDK) only surface a
@@ -44,9 +48,14 @@ struct BridgeOptions {
   // context finds a warm session; re-probes while unhealthy. Tests that count
   // sessions turn it off.
   bool health_probe = true;
-  // Hook for server-to-client requests other than ping (MRTR plugs in here).
-  // Empty: they get -32601 "cannot relay ... until MRTR support".
+  // Replaces the MRTR handling of server-to-client requests other than ping
+  // (tests script their own); empty: bridge/mrtr.hpp answers them.
   upstream::ServerRequestHandler server_request_handler;
+  // Multi round-trip requests: requestState keys, gather window, exchange
+  // timeout and bound, roots answered outside a request (bridge/mrtr.hpp).
+  MrtrOptions mrtr;
+  // subscriptions/listen: session check interval, bounds (bridge/subscriptions.hpp).
+  SubscriptionOptions subscriptions;
 };
 
 std::shared_ptr<Bridge> make_bridge(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory,

@@ -61,6 +61,15 @@ struct BridgeConfig {
   std::string cache_scope = "private";
   std::map<std::string, CacheOverride> cache_overrides;  // method -> hint
 
+  // --- multi round-trip requests (MRTR): server-to-client requests of a legacy
+  // upstream become InputRequiredResults (bridge/mrtr.hpp)
+  std::string state_key_file;                          // --state-key-file: ID:BASE64SECRET entries
+  std::string state_key_env = "MCP_BRIDGE_STATE_KEYS";  // read when no file is given
+  std::chrono::milliseconds input_gather_window{100};    // --input-gather-ms
+  std::chrono::milliseconds input_exchange_timeout{300'000};  // --input-timeout-ms
+  std::size_t max_input_exchanges = 1024;               // --max-input-exchanges
+  std::vector<std::string> roots;                       // --root DIR (repeatable)
+
   // --- logging
   std::string log_level = "info";
   LogFormat log_format = LogFormat::Text;

@@ -249,6 +249,42 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
                  "Per-method hint METHOD=TTL_MS[:public|private], e.g. tools/list=60000:public (repeatable)")
       ->group("Cache");
 
+  // Multi round-trip requests
+  std::uint64_t gather_ms = static_cast<std::uint64_t>(cfg.input_gather_window.count());
+  std::uint64_t exchange_ms = static_cast<std::uint64_t>(cfg.input_exchange_timeout.count());
+  app.add_option("--state-key-file", cfg.state_key_file,
+                 "File of requestState signing keys, one ID:BASE64SECRET per line (secret >= 32 bytes); the first "
+                 "signs, all verify, so keys rotate without downtime. Replicas behind one load balancer need the "
+                 "same keys. Never logged")
+      ->group("Multi round-trip requests");
+  app.add_option("--state-key-env", cfg.state_key_env,
+                 "Environment variable holding the keys (same format, comma-separated) when no --state-key-file is "
+                 "given; unset too: one random key per process (states die with it)")
+      ->capture_default_str()
+      ->group("Multi round-trip requests");
+  app.add_option("--input-gather-ms", gather_ms,
+                 "Server-to-client requests the upstream sends within this window after the first one go to the "
+                 "client in one InputRequiredResult, milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{10'000}))
+      ->group("Multi round-trip requests");
+  app.add_option("--input-timeout-ms", exchange_ms,
+                 "How long the bridge keeps an upstream call waiting for the client's retry (and how long a "
+                 "requestState is valid), milliseconds; then the call is cancelled upstream")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{86'400'000}))
+      ->group("Multi round-trip requests");
+  app.add_option("--max-input-exchanges", cfg.max_input_exchanges,
+                 "Upstream calls waiting for a client's retry at most; more get a -32603 error (HTTP 503)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->group("Multi round-trip requests");
+  app.add_option("--root", cfg.roots,
+                 "Directory reported to roots/list requests the upstream sends outside any client request, when "
+                 "the client declared roots (repeatable; none by default)")
+      ->check(CLI::ExistingDirectory)
+      ->group("Multi round-trip requests");
+
   // Logging
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
@@ -270,6 +306,8 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
     cfg.upstream_timeout = std::chrono::milliseconds(upstream_timeout);
     cfg.drain_timeout = std::chrono::milliseconds(drain_timeout);
     cfg.session_idle_timeout = std::chrono::milliseconds(session_idle);
+    cfg.input_gather_window = std::chrono::milliseconds(gather_ms);
+    cfg.input_exchange_timeout = std::chrono::milliseconds(exchange_ms);
     for (const auto& h : headers) {
       auto [name, value] = split_key_value(h, ':', "--upstream-header");
       cfg.upstream_headers[trim(name)] = trim(value);

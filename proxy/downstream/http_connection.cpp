@@ -33,10 +33,26 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// Carries a notification, or null once the bridge's reply is ready.
+// Carries a notification, null once the bridge's reply is ready, or a
+// discarded value: time for a keep-alive comment.
 using NotificationChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, json)>;
 
 std::string sse_event(const json& message) { return "event: message\ndata: " + message.dump() + "\n\n"; }
+
+// An SSE comment line: clients ignore it; it keeps idle connections alive.
+constexpr std::string_view kSseKeepAlive = ": keep-alive\n\n";
+
+// Queues a keep-alive tick every `interval` until cancelled (by the reply
+// being ready). Ticks go through the notification channel so the writer
+// stays the only one writing; a full queue skips a tick.
+asio::awaitable<void> keepalive_ticker(std::shared_ptr<NotificationChannel> channel, std::chrono::milliseconds interval) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(interval);
+    co_await timer.async_wait(use_awaitable);
+    (void)channel->try_send(boost::system::error_code{}, json(json::value_t::discarded));
+  }
+}
 
 }  // namespace
 
@@ -206,10 +222,17 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
   std::optional<bridge::Reply> reply;
   bool streamed = false;
 
-  auto produce = [&]() -> asio::awaitable<void> {
+  auto call = [&]() -> asio::awaitable<void> {
     reply = co_await call_bridge(collect_request(req, std::move(message)), sink);
     finished->store(true);
     co_await channel->async_send(boost::system::error_code{}, json(nullptr), use_awaitable);  // "reply ready"
+  };
+  const auto keepalive = ctx_->options.sse_keepalive_interval;
+  auto produce = [&]() -> asio::awaitable<void> {
+    if (keepalive.count() > 0)
+      co_await (call() || keepalive_ticker(channel, keepalive));
+    else
+      co_await call();
   };
 
   auto consume = [&]() -> asio::awaitable<void> {
@@ -218,6 +241,13 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
     for (;;) {
       json item = co_await channel->async_receive(use_awaitable);
       if (item.is_null()) break;
+      if (item.is_discarded()) {  // keep-alive tick: only once streaming (a JSON reply needs none)
+        if (!streamed) continue;
+        stream_.expires_after(ctx_->options.write_timeout);
+        co_await asio::async_write(stream_, http::make_chunk(asio::buffer(kSseKeepAlive)), use_awaitable);
+        stream_.expires_never();
+        continue;
+      }
       if (!streamed) {  // first notification: switch this response to SSE
         head.emplace(http::status::ok, req.version());
         head->set(http::field::content_type, "text/event-stream");

@@ -1,8 +1,10 @@
 // One HTTP/1.1 connection of the 2026-07-28 server, read top to bottom by one
 // coroutine on the connection's strand: read a request (header, body and time
 // limits) -> validate (request_validation.hpp) -> Bridge::handle -> answer
-// with JSON, or SSE once a notification arrives before the reply -> next
-// request while keep-alive. While the bridge works, a read on the socket
+// with JSON, or SSE once a notification arrives before the reply (a quiet
+// SSE response gets ": keep-alive" comments, HttpServerOptions::
+// sse_keepalive_interval; subscriptions/listen streams stay open for long) ->
+// next request while keep-alive. While the bridge works, a read on the socket
 // watches for the client going away; that cancels handle() (2026-07-28
 // cancellation over HTTP, basic/patterns/cancellation.mdx).
 #pragma once

@@ -124,6 +124,9 @@ asio::awaitable<void> HttpServer::reject_busy(tcp::socket socket) {
 asio::awaitable<void> HttpServer::shutdown(std::chrono::milliseconds drain_timeout) {
   auto self = shared_from_this();
   ctx_->stopping.store(true);
+  // Listen streams never end by themselves: close them gracefully first so
+  // they finish with their completion result within the drain.
+  ctx_->bridge->close_subscriptions();
   // The acceptor belongs to its strand (the accept loop runs there).
   co_await asio::co_spawn(
       acceptor_.get_executor(),

@@ -26,6 +26,10 @@ struct HttpServerOptions {
   // Notifications waiting to be written to one SSE response; more are
   // dropped with a warning (the sink never blocks the upstream reader).
   std::size_t max_queued_notifications = 1024;
+  // An SSE comment (": keep-alive") on a response stream quiet for this long,
+  // so intermediaries and client idle timeouts leave long-lived streams
+  // (subscriptions/listen) open (streamable-http.mdx). 0: never.
+  std::chrono::milliseconds sse_keepalive_interval{15'000};
   AccessPolicy access = make_access_policy("127.0.0.1", {}, {});
 };
 

@@ -109,6 +109,9 @@ asio::awaitable<void> StdioServer::read_loop() {
   }
   if (auto last = splitter.finish()) on_line(*last);
   stopping_ = true;
+  // Listen streams never end by themselves: end them with their completion
+  // result (subscriptions.mdx "Graceful Closure") before draining.
+  bridge_->close_subscriptions();
 
   // EOF: let in-flight requests finish, bounded by the drain timeout.
   asio::steady_timer tick(strand_);

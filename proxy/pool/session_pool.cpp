@@ -49,6 +49,13 @@ asio::awaitable<void> shutdown_quietly(std::shared_ptr<UpstreamSession> session)
   }
 }
 
+// start(), then the SessionStarted hook: one awaitable for one time bound.
+asio::awaitable<void> start_session(std::shared_ptr<UpstreamSession> session, SessionKey key, json initialize_params,
+                                    SessionPool::SessionStarted started) {
+  co_await session->start(std::move(initialize_params));
+  if (started) co_await started(std::move(key), session);
+}
+
 // What acquire() hands out: the caller sees a plain shared_ptr<UpstreamSession>
 // (aliasing constructor); when its last copy goes, the lease ends and the
 // session counts as idle from then on.
@@ -69,8 +76,9 @@ std::shared_ptr<UpstreamSession> lease(const std::shared_ptr<SessionPool::Entry>
 
 std::shared_ptr<SessionPool> SessionPool::create(asio::any_io_executor ex,
                                                  std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
-                                                 SessionSetup setup) {
-  std::shared_ptr<SessionPool> pool(new SessionPool(std::move(ex), std::move(factory), opts, std::move(setup)));
+                                                 SessionSetup setup, SessionStarted started) {
+  std::shared_ptr<SessionPool> pool(
+      new SessionPool(std::move(ex), std::move(factory), opts, std::move(setup), std::move(started)));
   const auto interval = std::clamp<std::chrono::milliseconds>(pool->opts_.idle_timeout / 2,
                                                               std::chrono::milliseconds(10), std::chrono::seconds(30));
   asio::co_spawn(pool->strand_, idle_sweeper(pool, interval), asio::detached);
@@ -78,11 +86,12 @@ std::shared_ptr<SessionPool> SessionPool::create(asio::any_io_executor ex,
 }
 
 SessionPool::SessionPool(asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
-                         SessionSetup setup)
+                         SessionSetup setup, SessionStarted started)
     : strand_(asio::make_strand(ex)),
       factory_(std::move(factory)),
       opts_(opts),
       setup_(std::move(setup)),
+      started_(std::move(started)),
       sweep_timer_(strand_) {
   if (opts_.max_sessions == 0) opts_.max_sessions = 1;
 }
@@ -151,9 +160,11 @@ asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, jso
   std::exception_ptr error;
   try {
     const auto limit = opts_.start_timeout;
-    co_await with_timeout(entry->session->start(std::move(initialize_params)), limit, [limit] {
-      return UpstreamError("upstream did not complete initialize within " + std::to_string(limit.count()) + " ms");
-    });
+    co_await with_timeout(start_session(entry->session, entry->key, std::move(initialize_params), started_), limit,
+                          [limit] {
+                            return UpstreamError("upstream did not complete initialize within " +
+                                                 std::to_string(limit.count()) + " ms");
+                          });
   } catch (const UpstreamError&) {
     error = std::current_exception();
   } catch (const std::exception& e) {

@@ -50,10 +50,15 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   // Installs handlers on a freshly created session before start() (so requests
   // the server sends during initialize already find them).
   using SessionSetup = std::function<void(const SessionKey&, upstream::UpstreamSession&)>;
+  // Runs once after a session's start() succeeded and before anyone gets it
+  // (within start_timeout), e.g. logging/setLevel for the key's log level.
+  // Throwing upstream::UpstreamError fails the start like a failed initialize.
+  using SessionStarted =
+      std::function<boost::asio::awaitable<void>(SessionKey, std::shared_ptr<upstream::UpstreamSession>)>;
 
   static std::shared_ptr<SessionPool> create(boost::asio::any_io_executor ex,
                                              std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
-                                             SessionSetup setup = {});
+                                             SessionSetup setup = {}, SessionStarted started = {});
   ~SessionPool();
 
   // Throws upstream::UpstreamError (creation/initialize failed, pool exhausted).
@@ -77,7 +82,7 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
 
  private:
   SessionPool(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
-              SessionSetup setup);
+              SessionSetup setup, SessionStarted started);
 
   boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire_on_strand(SessionKey key,
                                                                                        json initialize_params);
@@ -94,6 +99,7 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   std::shared_ptr<upstream::SessionFactory> factory_;
   PoolOptions opts_;
   SessionSetup setup_;
+  SessionStarted started_;
   std::map<SessionKey, std::shared_ptr<Entry>> entries_;  // strand only
   boost::asio::steady_timer sweep_timer_;
   bool stopped_ = false;  // strand only

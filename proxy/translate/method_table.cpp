@@ -21,8 +21,8 @@ constexpr std::array kTable{
     Row{"prompts/list", {MethodRoute::Forward, true, "prompts"}},
     Row{"prompts/get", {MethodRoute::Forward, false, "prompts"}},
     Row{"completion/complete", {MethodRoute::Forward, false, "completions"}},
-    // 2026-07-28 method that needs the subscriptions work (a later issue).
-    Row{"subscriptions/listen", {MethodRoute::Unsupported, false, ""}},
+    // Served from the upstream's unsolicited notifications (bridge/subscriptions.hpp).
+    Row{"subscriptions/listen", {MethodRoute::Listen, false, ""}},
     // Removed by 2026-07-28 (changelog: stateless, ping/setLevel removed,
     // subscribe replaced by subscriptions/listen, tasks moved to an extension).
     Row{"initialize", {MethodRoute::Removed, false, ""}},

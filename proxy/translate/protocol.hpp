@@ -14,6 +14,9 @@ inline constexpr std::array<std::string_view, 1> kSupportedModernVersions{kModer
 // Legacy revisions the bridge can speak upstream, preferred first. The upstream
 // picks one in its InitializeResult.
 inline constexpr std::array<std::string_view, 3> kLegacyVersions{"2025-11-25", "2025-06-18", "2025-03-26"};
+// 2024-11-05 had the same stdio transport but HTTP+SSE instead of Streamable
+// HTTP: accepted from stdio upstreams only (upstream/legacy_handshake.hpp).
+inline constexpr std::array<std::string_view, 1> kLegacyStdioOnlyVersions{"2024-11-05"};
 
 // Reserved per-request _meta keys (basic/index.mdx "_meta").
 inline constexpr std::string_view kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";

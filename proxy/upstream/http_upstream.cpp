@@ -4,7 +4,6 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
-#include <unordered_map>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -19,10 +18,11 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
-#include "translate/protocol.hpp"
 #include "upstream/backoff.hpp"
 #include "upstream/http_connection_pool.hpp"
 #include "upstream/jsonrpc_message.hpp"
+#include "upstream/legacy_handshake.hpp"
+#include "upstream/legacy_session_core.hpp"
 #include "upstream/sse_parser.hpp"
 
 namespace mcp::upstream {
@@ -37,16 +37,6 @@ namespace {
 
 constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
 constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
-
-// 2025-03-26 predates the MCP-Protocol-Version header (added in 2025-06-18);
-// a server that negotiated it is not expecting one.
-bool sends_version_header(const std::string& version) { return !version.empty() && version != "2025-03-26"; }
-
-bool is_legacy_http_version(const std::string& v) {
-  for (auto known : protocol::kLegacyVersions)
-    if (v == known) return true;
-  return false;
-}
 
 // Mcp-Session-Id must be visible ASCII (0x21..0x7E); anything else could
 // smuggle header syntax into our later requests.
@@ -87,10 +77,22 @@ std::string describe_error(const char* what, const HttpUrl& url, const boost::sy
   return std::string(what) + " to upstream " + url.host_header + " failed: " + ec.message();
 }
 
-json make_initialized_notification() { return {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}; }
-
 void throw_if_aborted(const boost::system::error_code& ec) {
   if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);
+}
+
+// Sends `req` and reads the answer's header into `parser`; the error, if any.
+asio::awaitable<boost::system::error_code> write_and_read_header(HttpConnection& conn,
+                                                                 http::request<http::string_body>& req,
+                                                                 Parser& parser) {
+  boost::system::error_code ec;
+  co_await conn.with_stream(
+      [&](auto& s) { return http::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec)); });
+  if (!ec)
+    co_await conn.with_stream([&](auto& s) {
+      return http::async_read_header(s, conn.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    });
+  co_return ec;
 }
 
 // What one HTTP exchange produced.
@@ -106,9 +108,12 @@ struct Outcome {
 // message is the response the reader is waiting for.
 using MessageSink = std::function<bool(json msg)>;
 
-// Everything that background work (GET stream, cancel notifications,
-// answers to server requests, DELETE) touches, so it can outlive the session
-// object the pool drops.
+// The HTTP exchanges of one session; every protocol decision (routing,
+// initialize and re-initialize rules, GET-stream backoff) comes from
+// LegacySessionCore, legacy_handshake.hpp and backoff.hpp. Everything that
+// background work (GET stream, cancel notifications, answers to server
+// requests, DELETE) touches lives here, so it can outlive the session object
+// the pool drops.
 class HttpCore : public std::enable_shared_from_this<HttpCore> {
  public:
   HttpCore(asio::any_io_executor ex, std::shared_ptr<const HttpUpstreamOptions> opts,
@@ -116,10 +121,18 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       : ex_(ex), strand_(asio::make_strand(ex)), opts_(std::move(opts)), pool_(std::move(pool)),
         authorization_(std::move(authorization)) {}
 
-  ServerRequestHandler server_request_handler;
-  UnsolicitedHandler unsolicited_handler;
-  std::atomic<bool> usable{false};
-  std::atomic<std::size_t> in_flight{0};
+  LegacySessionCore& session() { return session_; }
+  const LegacySessionCore& session() const { return session_; }
+
+  // Routed messages go to these; server requests are answered concurrently
+  // (a handler may wait minutes for a client; streams keep flowing meanwhile).
+  void connect_handlers(UnsolicitedHandler unsolicited, ServerRequestHandler server_requests) {
+    server_request_handler_ = std::move(server_requests);
+    std::weak_ptr<HttpCore> weak = weak_from_this();
+    session_.set_sinks({std::move(unsolicited), [weak](json request, json related) {
+                          if (auto self = weak.lock()) self->spawn_answer(std::move(request), std::move(related));
+                        }});
+  }
 
   std::string session_id() const {
     std::lock_guard lock(mu_);
@@ -130,22 +143,16 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
 
   // initialize + notifications/initialized. Returns the InitializeResult.
   asio::awaitable<json> initialize(json params) {
-    json request = {{"jsonrpc", "2.0"},
-                    {"id", "bridge-init-" + std::to_string(++init_count_)},
-                    {"method", "initialize"},
-                    {"params", params}};
-    const json id = request["id"];
-    Outcome o = co_await exchange(request, Headers{}, call_sink(id, nullptr), /*initializing=*/true);
+    const json id = "bridge-init-" + std::to_string(++init_count_);
+    const json request = make_initialize_request(id, params);
+    CallRegistration registered(session_, id, PendingCall{"initialize", nullptr, nullptr, nullptr}, /*starting=*/true);
+    Outcome o = co_await exchange(request, Headers{}, call_sink(id), /*initializing=*/true);
     if (!o.have_response) {
       throw UpstreamHttpError(o.status, o.www_authenticate,
                               "upstream answered initialize with HTTP " + std::to_string(o.status) + " and no result");
     }
-    if (o.response.contains("error") || !o.response.contains("result") || !o.response["result"].is_object())
-      throw UpstreamError("upstream rejected initialize: " + abbreviate(o.response.dump()));
-    json result = o.response["result"];
+    json result = accept_initialize_response(o.response, LegacyTransport::StreamableHttp);
     const std::string version = result.value("protocolVersion", "");
-    if (!is_legacy_http_version(version))
-      throw UpstreamError("upstream negotiated unsupported protocol version '" + version + "'");
     if (!o.session_id.empty() && !valid_session_id(o.session_id))
       throw UpstreamError("upstream sent an invalid Mcp-Session-Id header");
     {
@@ -162,26 +169,26 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       throw UpstreamHttpError(n.status, n.www_authenticate,
                               "upstream answered notifications/initialized with HTTP " + std::to_string(n.status));
     started_ = true;
-    usable = true;
+    session_.mark_usable();
     co_return result;
   }
 
   asio::awaitable<json> call(json request, CallNotificationHandler on_notification, Headers extra) {
-    if (!usable) throw UpstreamError(closing_ ? "upstream session was shut down" : "upstream session is not usable");
     const json id = request.at("id");
-    const std::string key = id.dump();
-    InFlight guard(*this, key, on_notification);
+    CallRegistration registered(session_, id,
+                                PendingCall{request.value("method", ""), std::move(on_notification), nullptr, nullptr});
     try {
-      for (int attempt = 0;; ++attempt) {
+      for (unsigned reinitializations = 0;;) {
         const std::string sid_used = session_id();
-        Outcome o = co_await exchange(request, extra, call_sink(id, on_notification), false);
-        if (o.status == 404 && !sid_used.empty()) {
-          if (attempt == 0) {
-            co_await reinitialize(sid_used);
-            continue;
-          }
-          throw UpstreamHttpError(404, "", "upstream session expired again right after re-initialization");
+        Outcome o = co_await exchange(request, extra, call_sink(id), false);
+        const auto action = on_post_status(o.status, !sid_used.empty(), reinitializations);
+        if (action == ExpiryAction::Reinitialize) {
+          co_await reinitialize(sid_used);
+          ++reinitializations;
+          continue;
         }
+        if (action == ExpiryAction::Fail)
+          throw UpstreamHttpError(404, "", "upstream session expired again right after re-initialization");
         if (!o.have_response) {
           throw UpstreamHttpError(o.status, o.www_authenticate,
                                   "upstream answered " + request.value("method", std::string("request")) +
@@ -217,7 +224,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
   // DELETE the session (2025-11-25 "Session Management" 5.). Idempotent.
   asio::awaitable<void> shutdown() {
     if (closing_.exchange(true)) co_return;
-    usable = false;
+    session_.mark_dead("upstream session was shut down");
     auto self = shared_from_this();
     asio::post(strand_, [self]() { self->get_cancel_.emit(asio::cancellation_type::terminal); });
     const std::string sid = session_id();
@@ -241,76 +248,25 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
   }
 
  private:
-  struct InFlight {
-    InFlight(HttpCore& c, std::string k, const CallNotificationHandler& h) : core(c), key(std::move(k)) {
-      ++core.in_flight;
-      std::lock_guard lock(core.mu_);
-      core.call_handlers_[key] = h;
-    }
-    ~InFlight() {
-      --core.in_flight;
-      std::lock_guard lock(core.mu_);
-      core.call_handlers_.erase(key);
-    }
-    HttpCore& core;
-    std::string key;
-  };
-
-  // A sink for the SSE stream of one call: its response, its notifications,
-  // and server requests that relate to it.
-  MessageSink call_sink(json id, CallNotificationHandler on_notification) {
-    return [this, id, on_notification](json msg) -> bool {
-      switch (classify_message(msg)) {
-        case MessageKind::Response:
-          if (msg["id"] == id) return true;
-          spdlog::debug("upstream: response for id {} on the stream of {}; ignored", msg["id"].dump(), id.dump());
-          return false;
-        case MessageKind::Notification:
-          if (on_notification) on_notification(msg);
-          return false;
-        case MessageKind::Request:
-          spawn_answer(std::move(msg), id);
-          return false;
-        case MessageKind::Invalid:
-          spdlog::warn("upstream: ignoring invalid JSON-RPC message: {}", abbreviate(msg.dump()));
-          return false;
-      }
+  // A sink for the stream of one call (its POST): the call's own response
+  // ends the stream; everything else is routed by the session core.
+  MessageSink call_sink(json id) {
+    return [this, id](json msg) -> bool {
+      const Route r = session_.route(msg, id);
+      if (r.to == Destination::CallResponse && r.call_id == id) return true;
+      session_.deliver(r, std::move(msg));
       return false;
     };
   }
 
-  // Messages on the GET stream: not tied to a call, except progress whose
-  // token is an in-flight call id (some servers send it here).
-  bool dispatch_unsolicited(json msg) {
-    switch (classify_message(msg)) {
-      case MessageKind::Notification: {
-        if (msg["method"] == "notifications/progress" && msg["params"].is_object() &&
-            msg["params"].contains("progressToken")) {
-          CallNotificationHandler h;
-          {
-            std::lock_guard lock(mu_);
-            if (auto it = call_handlers_.find(msg["params"]["progressToken"].dump()); it != call_handlers_.end())
-              h = it->second;
-          }
-          if (h) {
-            h(msg);
-            return false;
-          }
-        }
-        if (unsolicited_handler) unsolicited_handler(msg);
-        return false;
-      }
-      case MessageKind::Request:
-        spawn_answer(std::move(msg), json());
-        return false;
-      case MessageKind::Response:
-        spdlog::debug("upstream: unexpected response on the GET stream: {}", abbreviate(msg.dump()));
-        return false;
-      case MessageKind::Invalid:
-        spdlog::warn("upstream: ignoring invalid JSON-RPC message: {}", abbreviate(msg.dump()));
-        return false;
-    }
-    return false;
+  // A transport failure: the upstream cannot be reached, or a connection
+  // broke under a request. The session is not usable any more, so the pool
+  // replaces it instead of sending more calls into it. A timeout on an
+  // established connection (`ec` == timeout) is one slow answer, not proof
+  // that the session is gone: that call fails, the session stays.
+  [[noreturn]] void fail_connection(const std::string& what, const boost::system::error_code& ec = {}) {
+    if (ec != beast::error::timeout) session_.mark_dead(what);
+    throw UpstreamError(what);
   }
 
   void spawn_answer(json request, json related) {
@@ -322,7 +278,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
 
   asio::awaitable<void> answer_server_request(json request, json related) {
     json response =
-        co_await upstream::answer_server_request(server_request_handler, std::move(request), std::move(related));
+        co_await upstream::answer_server_request(server_request_handler_, std::move(request), std::move(related));
     co_await send_quietly(std::move(response));
   }
 
@@ -371,9 +327,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       finish();
       throw;
     } catch (const std::exception& e) {
-      usable = false;
       finish();
-      throw UpstreamError(std::string("upstream session expired and re-initialization failed: ") + e.what());
+      fail_connection(std::string("upstream session expired and re-initialization failed: ") + e.what());
     }
     finish();
   }
@@ -416,20 +371,14 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         lease = co_await pool_->acquire();
       } catch (const boost::system::system_error& e) {
         throw_if_aborted(e.code());
-        throw UpstreamError(describe_error("connecting", pool_->url(), e.code()));
+        fail_connection(describe_error("connecting", pool_->url(), e.code()));
       }
       const bool reused = lease->reused;
       Parser parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_->max_header_bytes));
       parser.body_limit(opts_->max_response_bytes);
       lease->tcp().expires_after(opts_->request_timeout);
-      boost::system::error_code ec;
-      co_await lease->with_stream(
-          [&](auto& s) { return http::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec)); });
-      if (!ec)
-        co_await lease->with_stream([&](auto& s) {
-          return http::async_read_header(s, lease->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-        });
+      boost::system::error_code ec = co_await write_and_read_header(*lease, req, parser);
       if (ec) {
         throw_if_aborted(ec);
         // A kept-alive connection the server closed meanwhile: try once more on a new one.
@@ -438,7 +387,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
           throw UpstreamError("upstream response exceeds " + std::to_string(opts_->max_response_bytes) + " bytes");
         if (ec == http::error::header_limit)
           throw UpstreamError("upstream response headers exceed " + std::to_string(opts_->max_header_bytes) + " bytes");
-        throw UpstreamError(describe_error(what, pool_->url(), ec));
+        fail_connection(describe_error(what, pool_->url(), ec), ec);
       }
 
       Outcome out;
@@ -459,7 +408,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         throw_if_aborted(ec);
         if (ec == http::error::body_limit)
           throw UpstreamError("upstream response exceeds " + std::to_string(opts_->max_response_bytes) + " bytes");
-        throw UpstreamError(describe_error(what, pool_->url(), ec));
+        fail_connection(describe_error(what, pool_->url(), ec), ec);
       }
       if (res.keep_alive()) lease.keep();
       if (out.status == 200 && sink && beast::iequals(content_type.substr(0, 16), "application/json")) {
@@ -554,12 +503,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       Parser p2;
       p2.header_limit(static_cast<std::uint32_t>(opts_->max_header_bytes));
       resume->tcp().expires_after(opts_->request_timeout);
-      co_await resume->with_stream(
-          [&](auto& s) { return http::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec)); });
-      if (!ec)
-        co_await resume->with_stream([&](auto& s) {
-          return http::async_read_header(s, resume->buffer, p2, asio::redirect_error(asio::use_awaitable, ec));
-        });
+      ec = co_await write_and_read_header(*resume, req, p2);
       if (ec) {
         throw_if_aborted(ec);
         continue;
@@ -577,13 +521,17 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       out.response = std::move(response);
       co_return;
     }
-    throw UpstreamError(ec ? describe_error("SSE stream", pool_->url(), ec)
-                           : "upstream ended the SSE stream without a response");
+    if (ec) fail_connection(describe_error("SSE stream", pool_->url(), ec), ec);
+    throw UpstreamError("upstream ended the SSE stream without a response");
   }
 
-  // The optional GET stream for server-initiated messages; reconnects with
-  // backoff, stops after max_reconnect_failures failures in a row or on 405.
+  // The optional GET stream for server-initiated messages, routed by the
+  // session core (notifications: unsolicited unless their progress token is
+  // a pending call; server requests: the attribution rule). Reopened when it
+  // drops, as reconnect_delay() says; ends on 405 or shutdown.
   asio::awaitable<void> get_stream_loop() {
+    const ReconnectLimits limits{opts_->reconnect_backoff_min, opts_->reconnect_backoff_max,
+                                 opts_->max_reconnect_failures};
     unsigned failures = 0;
     std::string last_event_id;
     std::optional<std::chrono::milliseconds> retry;
@@ -598,9 +546,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         Parser parser;
         parser.header_limit(static_cast<std::uint32_t>(opts_->max_header_bytes));
         conn->tcp().expires_after(opts_->connect_timeout);
-        co_await conn->with_stream([&](auto& s) { return http::async_write(s, req, asio::use_awaitable); });
-        co_await conn->with_stream(
-            [&](auto& s) { return http::async_read_header(s, conn->buffer, parser, asio::use_awaitable); });
+        if (const auto failed = co_await write_and_read_header(*conn, req, parser))
+          throw boost::system::system_error(failed);
         const unsigned status = parser.get().result_int();
         if (status == 405) {
           spdlog::debug("upstream offers no GET stream (HTTP 405)");
@@ -615,7 +562,11 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
           conn->tcp().expires_never();  // the server may stay silent for hours
           SseParser sse(opts_->max_response_bytes);
           bool unused = false;
-          ec = co_await read_sse(*conn, parser, sse, [this](json m) { return dispatch_unsolicited(std::move(m)); },
+          ec = co_await read_sse(*conn, parser, sse,
+                                 [this](json m) {
+                                   session_.dispatch(std::move(m));
+                                   return false;
+                                 },
                                  unused);
           last_event_id = sse.last_event_id();
           retry = sse.retry();
@@ -627,15 +578,15 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         spdlog::warn("upstream GET stream: {}", e.what());
       }
       if (closing_ || ec == asio::error::operation_aborted) co_return;
-      if (!connected && ++failures >= opts_->max_reconnect_failures) {
+      if (!connected) ++failures;
+      const auto delay = reconnect_delay(failures, connected ? retry : std::nullopt, limits);
+      if (!delay) {
         spdlog::warn("upstream GET stream: giving up after {} failures in a row; server-initiated messages "
                      "arrive only on request streams now", failures);
         co_return;
       }
-      const auto delay = connected && retry ? *retry
-                                            : backoff_delay(std::max(failures, 1u), opts_->reconnect_backoff_min,
-                                                            opts_->reconnect_backoff_max);
-      asio::steady_timer t(ex_, std::min(delay, opts_->reconnect_backoff_max));
+      spdlog::debug("upstream GET stream {}; reopening in {} ms", connected ? "dropped" : "failed", delay->count());
+      asio::steady_timer t(ex_, *delay);
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
     }
@@ -655,7 +606,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
   std::string version_;
   json init_params_;
   std::shared_ptr<asio::steady_timer> reinit_done_;  // set while a re-initialize runs
-  std::unordered_map<std::string, CallNotificationHandler> call_handlers_;
+  LegacySessionCore session_;
+  ServerRequestHandler server_request_handler_;
 };
 
 class HttpUpstreamSession final : public UpstreamSession {
@@ -671,8 +623,7 @@ class HttpUpstreamSession final : public UpstreamSession {
   }
 
   asio::awaitable<void> start(json initialize_params) override {
-    core_->server_request_handler = server_request_handler_;
-    core_->unsolicited_handler = unsolicited_handler_;
+    core_->connect_handlers(unsolicited_handler_, server_request_handler_);
     initialize_result_ = co_await core_->initialize(std::move(initialize_params));
     core_->start_get_stream();
     spdlog::info("upstream HTTP session {} initialized: {} {} (protocol {})", core_->session_id(),
@@ -688,9 +639,9 @@ class HttpUpstreamSession final : public UpstreamSession {
   }
 
   asio::awaitable<void> notify(json notification) override { co_await core_->notify(std::move(notification)); }
-  bool usable() const override { return core_->usable; }
+  bool usable() const override { return core_->session().usable(); }
   asio::awaitable<void> shutdown() override { co_await core_->shutdown(); }
-  std::size_t in_flight() const override { return core_->in_flight; }
+  std::size_t in_flight() const override { return core_->session().in_flight(); }
 
  private:
   asio::any_io_executor ex_;

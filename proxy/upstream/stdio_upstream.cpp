@@ -2,8 +2,6 @@
 #include "upstream/server_request_answer.hpp"
 
 #include <atomic>
-#include <mutex>
-#include <unordered_map>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,103 +17,80 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-#include "translate/protocol.hpp"
 #include "upstream/backoff.hpp"
 #include "upstream/child_process.hpp"
 #include "upstream/jsonrpc_message.hpp"
+#include "upstream/legacy_handshake.hpp"
+#include "upstream/legacy_session_core.hpp"
 
 namespace mcp::upstream {
 
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// Shared by a factory and all its sessions: spaces out restarts after failures.
-class RestartPolicy {
- public:
-  RestartPolicy(std::chrono::milliseconds min, std::chrono::milliseconds max, std::chrono::milliseconds stable)
-      : min_(min), max_(max), stable_(stable) {}
-
-  std::chrono::milliseconds delay_before_start() {
-    std::lock_guard lock(mu_);
-    const auto d = backoff_delay(failures_, min_, max_);
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - last_failure_);
-    return d > elapsed ? d - elapsed : std::chrono::milliseconds(0);
-  }
-  void start_failed() {
-    std::lock_guard lock(mu_);
-    ++failures_;
-    last_failure_ = Clock::now();
-  }
-  void died(Clock::duration lifetime) {
-    std::lock_guard lock(mu_);
-    failures_ = lifetime >= stable_ ? 1 : failures_ + 1;
-    last_failure_ = Clock::now();
-  }
-  std::uint32_t failures() const {
-    std::lock_guard lock(mu_);
-    return failures_;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::chrono::milliseconds min_, max_, stable_;
-  std::uint32_t failures_ = 0;
-  Clock::time_point last_failure_{};
-};
 
 using WriteChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, std::string)>;
 using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, json)>;
 
-struct PendingCall {
-  PendingCall(asio::any_io_executor ex, CallNotificationHandler h) : done(ex, 1), on_notification(std::move(h)) {}
-  DoneChannel done;  // receives the response, or eof with `failure` set
-  CallNotificationHandler on_notification;
+// How one call waits: the session core delivers its response, or its failure
+// (eof with `failure` set) when the child dies.
+struct Waiter {
+  explicit Waiter(asio::any_io_executor ex) : done(ex, 1) {}
+  DoneChannel done;
   std::string failure;
 };
 
-// Everything the background loops touch lives here, so a session object that
-// the pool drops can still shut its child down politely in the background.
+// The child process and the byte pumps around it; every protocol decision is
+// the LegacySessionCore's. Everything the background loops touch lives here,
+// so a session object that the pool drops can still shut its child down
+// politely in the background.
 class StdioCore : public std::enable_shared_from_this<StdioCore> {
  public:
-  StdioCore(asio::any_io_executor ex, const StdioUpstreamOptions& opts, std::shared_ptr<RestartPolicy> policy)
-      : ex_(ex), strand_(asio::make_strand(ex)), opts_(opts), policy_(std::move(policy)),
-        writes_(ex, opts.max_write_queue) {}
+  StdioCore(asio::any_io_executor ex, const StdioUpstreamOptions& opts, std::shared_ptr<RestartBackoff> backoff)
+      : ex_(ex), strand_(asio::make_strand(ex)), opts_(opts), backoff_(std::move(backoff)),
+        writes_(ex, opts.max_write_queue), session_(opts.max_in_flight) {}
 
-  ServerRequestHandler server_request_handler;
-  UnsolicitedHandler unsolicited_handler;
-
-  bool usable() const { return usable_; }
-  std::size_t in_flight() const {
-    std::lock_guard lock(mu_);
-    return pending_.size();
-  }
+  LegacySessionCore& session() { return session_; }
+  const LegacySessionCore& session() const { return session_; }
   int pid() const { return child_ ? child_->pid() : -1; }
+
+  // Routed messages go to these; server requests are answered concurrently.
+  void connect_handlers(UnsolicitedHandler unsolicited, ServerRequestHandler server_requests) {
+    server_request_handler_ = std::move(server_requests);
+    std::weak_ptr<StdioCore> weak = weak_from_this();
+    session_.set_sinks({std::move(unsolicited), [weak](json request, json related) {
+                          if (auto self = weak.lock())
+                            asio::co_spawn(self->ex_,
+                                           [self, request = std::move(request), related = std::move(related)]() {
+                                             return self->answer_server_request(request, related);
+                                           },
+                                           asio::detached);
+                        }});
+  }
 
   // start() failed after the spawn (initialize rejected, timed out, child
   // crashed): count it once towards the factory's restart backoff.
   void note_start_failure() {
-    if (!failure_recorded_.exchange(true)) policy_->start_failed();
+    if (!failure_recorded_.exchange(true)) backoff_->start_failed();
   }
 
   // Spawns the child and starts the reader/writer/stderr/exit loops.
   asio::awaitable<void> spawn() {
-    if (const auto delay = policy_->delay_before_start(); delay.count() > 0) {
+    if (const auto delay = backoff_->delay_before_start(); delay.count() > 0) {
       spdlog::info("upstream '{}': waiting {} ms before starting (after {} failures)", opts_.argv.front(),
-                   delay.count(), policy_->failures());
+                   delay.count(), backoff_->failures());
       asio::steady_timer t(ex_, delay);
       co_await t.async_wait(asio::use_awaitable);
     }
     try {
       child_ = std::make_shared<ChildProcess>(ex_, ChildSpec{opts_.argv, opts_.env, opts_.cwd});
     } catch (const std::exception& e) {
-      policy_->start_failed();
+      backoff_->start_failed();
+      session_.mark_dead(std::string("cannot start upstream process: ") + e.what());
       throw UpstreamError(std::string("cannot start upstream process: ") + e.what());
     }
-    started_at_ = Clock::now();
-    usable_ = true;
+    started_at_ = backoff_->now();
     spdlog::info("upstream process started: pid {} ({})", child_->pid(), opts_.argv.front());
     auto self = shared_from_this();
     asio::co_spawn(strand_, [self]() { return self->write_loop(); }, asio::detached);
@@ -124,66 +99,58 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
     asio::co_spawn(ex_, [self]() { return self->exit_watch(); }, asio::detached);
   }
 
-  // `cancellable` is false for initialize, which must never be cancelled
-  // (2025-11-25 utilities/cancellation.mdx).
-  asio::awaitable<json> call(json request, CallNotificationHandler on_notification, bool cancellable = true) {
-    if (!usable_) throw UpstreamError(dead_reason());
+  // `starting` is true for initialize, which must never be cancelled
+  // (2025-11-25 utilities/cancellation.mdx) and runs before the session is usable.
+  asio::awaitable<json> call(json request, CallNotificationHandler on_notification, bool starting = false) {
     const json id = request.at("id");
-    const std::string key = id.dump();
-    auto pending = std::make_shared<PendingCall>(ex_, std::move(on_notification));
-    {
-      std::lock_guard lock(mu_);
-      if (pending_.size() >= opts_.max_in_flight)
-        throw UpstreamError("upstream has too many requests in flight (" + std::to_string(opts_.max_in_flight) + ")");
-      if (!pending_.emplace(key, pending).second) throw UpstreamError("duplicate upstream request id " + key);
-    }
+    auto waiter = std::make_shared<Waiter>(ex_);
+    PendingCall pending{request.value("method", ""), std::move(on_notification),
+                        [waiter](json response) { waiter->done.try_send(boost::system::error_code{}, std::move(response)); },
+                        [waiter](const std::string& reason) {
+                          waiter->failure = reason;
+                          waiter->done.try_send(asio::error::eof, json());
+                        }};
+    CallRegistration registered(session_, id, std::move(pending), starting);
     boost::system::error_code ec;
     json response;
     try {
       co_await send(request.dump());
-      std::tie(ec, response) = co_await pending->done.async_receive(asio::as_tuple(asio::use_awaitable));
+      std::tie(ec, response) = co_await waiter->done.async_receive(asio::as_tuple(asio::use_awaitable));
     } catch (const boost::system::system_error& e) {
       ec = e.code();
-    } catch (...) {
-      forget(key);
-      throw;
     }
     // Channels report per-operation cancellation as channel_cancelled.
     if (ec == asio::error::operation_aborted || ec == asio::experimental::channel_errc::channel_cancelled) {
       // The waiting coroutine was cancelled (client went away, timeout):
       // tell the upstream to stop working on it, without awaiting anything here.
-      forget(key);
-      if (!cancellable) throw boost::system::system_error(asio::error::operation_aborted);
-      auto self = shared_from_this();
-      asio::co_spawn(ex_, [self, id]() -> asio::awaitable<void> {
-        try {
-          co_await self->send(make_cancelled_notification(id, "request cancelled by the client").dump());
-        } catch (...) {
-        }
-      }, asio::detached);
+      if (!starting) {
+        auto self = shared_from_this();
+        asio::co_spawn(ex_, [self, id]() -> asio::awaitable<void> {
+          try {
+            co_await self->send(make_cancelled_notification(id, "request cancelled by the client").dump());
+          } catch (...) {
+          }
+        }, asio::detached);
+      }
       throw boost::system::system_error(asio::error::operation_aborted);
     }
-    if (ec) {
-      forget(key);
-      throw UpstreamError(pending->failure.empty() ? dead_reason() : pending->failure);
-    }
+    if (ec) throw UpstreamError(waiter->failure.empty() ? session_.dead_reason() : waiter->failure);
     co_return response;
   }
 
   // Queues one line for the child's stdin (bounded: waits while the queue is full).
   asio::awaitable<void> send(std::string line) {
-    if (!usable_ && !child_) throw UpstreamError(dead_reason());
+    if (!child_) throw UpstreamError(session_.dead_reason());
     auto [ec] = co_await writes_.async_send(boost::system::error_code{}, std::move(line),
                                             asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || ec == asio::experimental::channel_errc::channel_cancelled)
       throw boost::system::system_error(asio::error::operation_aborted);
-    if (ec) throw UpstreamError(dead_reason());
+    if (ec) throw UpstreamError(session_.dead_reason());
   }
 
   asio::awaitable<void> shutdown() {
     if (shutting_down_.exchange(true) || !child_) co_return;
-    usable_ = false;
-    fail_all("upstream session was shut down");
+    session_.mark_dead("upstream session was shut down");
     writes_.close();  // the writer loop closes the child's stdin
     auto child = child_;
     if (!co_await child->wait_exit_for(opts_.shutdown_grace)) {
@@ -198,29 +165,6 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
   }
 
  private:
-  std::string dead_reason() const {
-    std::lock_guard lock(mu_);
-    return death_reason_.empty() ? "upstream session is not usable" : death_reason_;
-  }
-
-  void forget(const std::string& key) {
-    std::lock_guard lock(mu_);
-    pending_.erase(key);
-  }
-
-  void fail_all(const std::string& reason) {
-    std::unordered_map<std::string, std::shared_ptr<PendingCall>> failed;
-    {
-      std::lock_guard lock(mu_);
-      if (death_reason_.empty()) death_reason_ = reason;
-      failed.swap(pending_);
-    }
-    for (auto& [key, p] : failed) {
-      p->failure = reason;
-      p->done.try_send(asio::error::eof, json());
-    }
-  }
-
   asio::awaitable<void> write_loop() {
     auto child = child_;
     for (;;) {
@@ -249,8 +193,8 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
       if (ec == asio::error::not_found) {
         spdlog::error("upstream pid {} wrote a line longer than {} bytes; killing it", child->pid(),
                       opts_.max_line_bytes);
-        fail_all("upstream process sent a message larger than " + std::to_string(opts_.max_line_bytes) + " bytes");
-        usable_ = false;
+        session_.mark_dead("upstream process sent a message larger than " + std::to_string(opts_.max_line_bytes) +
+                           " bytes");
         child->kill();
         co_return;
       }
@@ -265,8 +209,7 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
     // moment so in-flight calls report the exit status.
     if (!co_await child->wait_exit_for(std::chrono::seconds(2))) {
       spdlog::error("upstream pid {} closed its stdout but keeps running; killing it", child->pid());
-      usable_ = false;
-      fail_all("upstream process closed its stdout");
+      session_.mark_dead("upstream process closed its stdout");
       child->kill();
     }
   }
@@ -278,62 +221,15 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
       return;
     }
     if (msg.is_array()) {  // 2025-03-26 allowed JSON-RPC batches
-      for (auto& m : msg) dispatch(std::move(m));
+      for (auto& m : msg) session_.dispatch(std::move(m));
       return;
     }
-    dispatch(std::move(msg));
+    session_.dispatch(std::move(msg));
   }
 
-  void dispatch(json msg) {
-    switch (classify_message(msg)) {
-      case MessageKind::Response: {
-        std::shared_ptr<PendingCall> p;
-        {
-          std::lock_guard lock(mu_);
-          if (auto it = pending_.find(msg["id"].dump()); it != pending_.end()) {
-            p = std::move(it->second);
-            pending_.erase(it);
-          }
-        }
-        if (p) {
-          p->done.try_send(boost::system::error_code{}, std::move(msg));
-        } else {
-          spdlog::debug("upstream pid {}: response for unknown or cancelled id {}", pid(), msg["id"].dump());
-        }
-        return;
-      }
-      case MessageKind::Notification: {
-        if (msg["method"] == "notifications/progress") {
-          const auto& params = msg["params"];
-          if (params.is_object() && params.contains("progressToken")) {
-            std::shared_ptr<PendingCall> p;
-            {
-              std::lock_guard lock(mu_);
-              if (auto it = pending_.find(params["progressToken"].dump()); it != pending_.end()) p = it->second;
-            }
-            if (p) {
-              if (p->on_notification) p->on_notification(msg);
-              return;
-            }
-          }
-        }
-        if (unsolicited_handler) unsolicited_handler(msg);
-        return;
-      }
-      case MessageKind::Request: {
-        auto self = shared_from_this();
-        asio::co_spawn(ex_, [self, msg = std::move(msg)]() { return self->answer_server_request(msg); },
-                       asio::detached);
-        return;
-      }
-      case MessageKind::Invalid:
-        spdlog::warn("upstream pid {}: ignoring invalid JSON-RPC message: {}", pid(), abbreviate(msg.dump()));
-        return;
-    }
-  }
-
-  asio::awaitable<void> answer_server_request(json request) {
-    json response = co_await upstream::answer_server_request(server_request_handler, std::move(request), json());
+  asio::awaitable<void> answer_server_request(json request, json related) {
+    json response =
+        co_await upstream::answer_server_request(server_request_handler_, std::move(request), std::move(related));
     try {
       co_await send(response.dump());
     } catch (const std::exception& e) {
@@ -369,37 +265,34 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
   asio::awaitable<void> exit_watch() {
     auto child = child_;
     const int status = co_await child->wait_exit();
-    usable_ = false;
-    const std::string reason = "upstream process exited with status " + std::to_string(status);
     if (shutting_down_) {
       spdlog::info("upstream pid {} exited with status {} after shutdown", child->pid(), status);
     } else {
       spdlog::error("upstream pid {} exited unexpectedly with status {}", child->pid(), status);
-      if (!failure_recorded_.exchange(true)) policy_->died(Clock::now() - started_at_);
+      if (!failure_recorded_.exchange(true)) backoff_->died(started_at_);
     }
-    fail_all(reason);
+    session_.mark_dead("upstream process exited with status " + std::to_string(status));
     writes_.close();
   }
 
   asio::any_io_executor ex_;
   asio::strand<asio::any_io_executor> strand_;
   StdioUpstreamOptions opts_;
-  std::shared_ptr<RestartPolicy> policy_;
+  std::shared_ptr<RestartBackoff> backoff_;
   std::shared_ptr<ChildProcess> child_;
   WriteChannel writes_;
-  Clock::time_point started_at_{};
-  std::atomic<bool> usable_{false};
+  LegacySessionCore session_;
+  ServerRequestHandler server_request_handler_;
+  std::chrono::steady_clock::time_point started_at_{};
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> failure_recorded_{false};
-  mutable std::mutex mu_;  // pending_ and death_reason_; held only for map operations
-  std::unordered_map<std::string, std::shared_ptr<PendingCall>> pending_;
-  std::string death_reason_;
 };
 
 class StdioUpstreamSession final : public UpstreamSession {
  public:
-  StdioUpstreamSession(asio::any_io_executor ex, const StdioUpstreamOptions& opts, std::shared_ptr<RestartPolicy> policy)
-      : ex_(ex), opts_(opts), core_(std::make_shared<StdioCore>(ex, opts, std::move(policy))) {}
+  StdioUpstreamSession(asio::any_io_executor ex, const StdioUpstreamOptions& opts,
+                       std::shared_ptr<RestartBackoff> backoff)
+      : ex_(ex), opts_(opts), core_(std::make_shared<StdioCore>(ex, opts, std::move(backoff))) {}
 
   ~StdioUpstreamSession() override {
     // Dropped without shutdown(): end the child politely in the background.
@@ -407,17 +300,20 @@ class StdioUpstreamSession final : public UpstreamSession {
   }
 
   asio::awaitable<void> start(json initialize_params) override {
-    core_->server_request_handler = server_request_handler_;
-    core_->unsolicited_handler = unsolicited_handler_;
+    core_->connect_handlers(unsolicited_handler_, server_request_handler_);
     co_await core_->spawn();
-    json request = {{"jsonrpc", "2.0"}, {"id", next_request_id()}, {"method", "initialize"},
-                    {"params", std::move(initialize_params)}};
+    json request = make_initialize_request(next_request_id(), std::move(initialize_params));
     asio::steady_timer timer(ex_, opts_.start_timeout);
-    std::variant<json, std::monostate> r;
     std::exception_ptr failure;
     try {
-      r = co_await (core_->call(std::move(request), nullptr, /*cancellable=*/false) ||
-                    timer.async_wait(asio::use_awaitable));
+      auto r = co_await (core_->call(std::move(request), nullptr, /*starting=*/true) ||
+                         timer.async_wait(asio::use_awaitable));
+      if (r.index() == 1)
+        throw UpstreamError("upstream process did not answer initialize within " +
+                            std::to_string(opts_.start_timeout.count()) + " ms");
+      initialize_result_ = accept_initialize_response(std::get<0>(r), LegacyTransport::Stdio);
+      co_await core_->send(make_initialized_notification().dump());
+      core_->session().mark_usable();
     } catch (...) {
       failure = std::current_exception();
     }
@@ -426,31 +322,10 @@ class StdioUpstreamSession final : public UpstreamSession {
       co_await core_->shutdown();
       std::rethrow_exception(failure);
     }
-    if (r.index() == 1) {
-      core_->note_start_failure();
-      co_await core_->shutdown();
-      throw UpstreamError("upstream process did not answer initialize within " +
-                          std::to_string(opts_.start_timeout.count()) + " ms");
-    }
-    const json& response = std::get<0>(r);
-    if (response.contains("error") || !response.contains("result") || !response["result"].is_object()) {
-      core_->note_start_failure();
-      co_await core_->shutdown();
-      throw UpstreamError("upstream rejected initialize: " + abbreviate(response.dump()));
-    }
-    const json& result = response["result"];
-    const std::string version = result.value("protocolVersion", "");
-    if (version != "2025-11-25" && version != "2025-06-18" && version != "2025-03-26" && version != "2024-11-05") {
-      core_->note_start_failure();
-      co_await core_->shutdown();
-      throw UpstreamError("upstream negotiated unsupported protocol version '" + version + "'");
-    }
-    initialize_result_ = result;
-    std::string initialized = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
-    co_await core_->send(std::move(initialized));
     spdlog::info("upstream pid {} initialized: {} {} (protocol {})", core_->pid(),
-                 result.value("/serverInfo/name"_json_pointer, std::string("?")),
-                 result.value("/serverInfo/version"_json_pointer, std::string("?")), version);
+                 initialize_result_.value("/serverInfo/name"_json_pointer, std::string("?")),
+                 initialize_result_.value("/serverInfo/version"_json_pointer, std::string("?")),
+                 initialize_result_.value("protocolVersion", ""));
   }
 
   const json& initialize_result() const override { return initialize_result_; }
@@ -461,9 +336,9 @@ class StdioUpstreamSession final : public UpstreamSession {
 
   asio::awaitable<void> notify(json notification) override { co_await core_->send(notification.dump()); }
 
-  bool usable() const override { return core_->usable(); }
+  bool usable() const override { return core_->session().usable(); }
   asio::awaitable<void> shutdown() override { co_await core_->shutdown(); }
-  std::size_t in_flight() const override { return core_->in_flight(); }
+  std::size_t in_flight() const override { return core_->session().in_flight(); }
 
  private:
   asio::any_io_executor ex_;
@@ -476,13 +351,13 @@ class StdioSessionFactory final : public SessionFactory {
  public:
   StdioSessionFactory(asio::any_io_executor ex, StdioUpstreamOptions opts)
       : ex_(ex), opts_(std::move(opts)),
-        policy_(std::make_shared<RestartPolicy>(opts_.restart_backoff_min, opts_.restart_backoff_max,
-                                                opts_.stable_after)) {
+        backoff_(std::make_shared<RestartBackoff>(opts_.restart_backoff_min, opts_.restart_backoff_max,
+                                                  opts_.stable_after)) {
     if (opts_.argv.empty()) throw std::invalid_argument("stdio upstream: no command given");
   }
 
   std::shared_ptr<UpstreamSession> create(const SessionContext&) override {
-    return std::make_shared<StdioUpstreamSession>(ex_, opts_, policy_);
+    return std::make_shared<StdioUpstreamSession>(ex_, opts_, backoff_);
   }
 
   std::string describe() const override {
@@ -494,7 +369,7 @@ class StdioSessionFactory final : public SessionFactory {
  private:
   asio::any_io_executor ex_;
   StdioUpstreamOptions opts_;
-  std::shared_ptr<RestartPolicy> policy_;
+  std::shared_ptr<RestartBackoff> backoff_;
 };
 
 }  // namespace

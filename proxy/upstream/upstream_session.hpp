@@ -37,8 +37,12 @@ using CallNotificationHandler = std::function<void(const json& notification)>;
 
 // Answers a server-to-client request (ping, sampling/createMessage,
 // elicitation/create, roots/list). Returns the full JSON-RPC response message.
-// `related_call_id` is the upstream id of the call it arrived with (HTTP SSE
-// stream of that POST), or null when unknown (GET stream, stdio).
+// `related_call_id` is the upstream id of the call it belongs to, or null:
+// the call whose HTTP POST stream carried it; else (GET stream, stdio) the
+// only pending tools/call, prompts/get or resources/read of the session; else
+// null (the attribution rule in upstream/legacy_session_core.hpp).
+// Each invocation runs in its own coroutine and may take minutes (waiting for
+// a client): the session keeps routing other messages meanwhile.
 using ServerRequestHandler =
     std::function<boost::asio::awaitable<json>(json request, json related_call_id)>;
 

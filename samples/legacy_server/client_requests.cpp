@@ -9,10 +9,10 @@ void require_client_capability(const Session& session, std::string_view capabili
                  {{"requiredCapabilities", {{std::string(capability), json::object()}}}});
 }
 
-ClientCall start_elicitation(RequestContext& context, std::string message, json requested_schema) {
+ClientCall start_elicitation(RequestContext& context, std::string message, json requested_schema, std::string_view key) {
   require_client_capability(context.session, "elicitation");
   json params = {{"message", std::move(message)}, {"requestedSchema", std::move(requested_schema)}};
-  auto id = context.session.send_client_request(method::kElicitationCreate, std::move(params), *context.stream);
+  auto id = context.session.send_client_request(method::kElicitationCreate, with_input_key(std::move(params), key), *context.stream);
   return ClientCall(context.session, id, std::string(method::kElicitationCreate));
 }
 
@@ -31,17 +31,17 @@ ElicitationAnswer read_elicitation(const json& result) {
   return answer;
 }
 
-asio::awaitable<ElicitationAnswer> elicit(RequestContext& context, std::string message, json requested_schema) {
-  auto call = start_elicitation(context, std::move(message), std::move(requested_schema));
+asio::awaitable<ElicitationAnswer> elicit(RequestContext& context, std::string message, json schema, std::string_view key) {
+  auto call = start_elicitation(context, std::move(message), std::move(schema), key);
   json result = co_await call.result();
   co_return read_elicitation(result);
 }
 
-ClientCall start_create_message(RequestContext& context, std::string prompt, int max_tokens) {
+ClientCall start_create_message(RequestContext& context, std::string prompt, int max_tokens, std::string_view key) {
   require_client_capability(context.session, "sampling");
   json user_message = {{"role", "user"}, {"content", {{"type", "text"}, {"text", std::move(prompt)}}}};
   json params = {{"messages", json::array({std::move(user_message)})}, {"maxTokens", max_tokens}};
-  auto id = context.session.send_client_request(method::kSamplingCreateMessage, std::move(params), *context.stream);
+  auto id = context.session.send_client_request(method::kSamplingCreateMessage, with_input_key(std::move(params), key), *context.stream);
   return ClientCall(context.session, id, std::string(method::kSamplingCreateMessage));
 }
 
@@ -58,15 +58,15 @@ std::string read_create_message(const json& result) {
   return "(non-text reply)";
 }
 
-asio::awaitable<std::string> create_message(RequestContext& context, std::string prompt, int max_tokens) {
-  auto call = start_create_message(context, std::move(prompt), max_tokens);
+asio::awaitable<std::string> create_message(RequestContext& context, std::string prompt, int max_tokens, std::string_view key) {
+  auto call = start_create_message(context, std::move(prompt), max_tokens, key);
   json result = co_await call.result();
   co_return read_create_message(result);
 }
 
-ClientCall start_list_roots(RequestContext& context) {
+ClientCall start_list_roots(RequestContext& context, std::string_view key) {
   require_client_capability(context.session, "roots");
-  auto id = context.session.send_client_request(method::kRootsList, json::object(), *context.stream);
+  auto id = context.session.send_client_request(method::kRootsList, with_input_key(json::object(), key), *context.stream);
   return ClientCall(context.session, id, std::string(method::kRootsList));
 }
 
@@ -81,10 +81,15 @@ json read_list_roots(const json& result) {
   return roots;
 }
 
-asio::awaitable<json> list_roots(RequestContext& context) {
-  auto call = start_list_roots(context);
+asio::awaitable<json> list_roots(RequestContext& context, std::string_view key) {
+  auto call = start_list_roots(context, key);
   json result = co_await call.result();
   co_return read_list_roots(result);
+}
+
+json with_input_key(json params, std::string_view input_key) {
+  if (!input_key.empty()) params["_meta"]["mcp-bridge/inputKey"] = std::string(input_key);
+  return params;
 }
 
 }  // namespace legacy

@@ -6,6 +6,10 @@
 // One at a time:        auto answer = co_await elicit(context, ...);
 // Several at once:      auto a = start_elicitation(...); auto b = start_list_roots(...);
 //                       auto answer = read_elicitation(co_await a.result()); ...
+//
+// input_key (optional) names the request for a 2026-07-28 client behind
+// mcp-bridge: it goes out as params._meta["mcp-bridge/inputKey"] and becomes
+// the request's key in the bridge's InputRequiredResult.inputRequests.
 #pragma once
 
 #include "session.hpp"
@@ -49,18 +53,25 @@ struct ElicitationAnswer {
   json content;        // object (empty unless accepted)
 };
 
-ClientCall start_elicitation(RequestContext& context, std::string message, json requested_schema);
+ClientCall start_elicitation(RequestContext& context, std::string message, json requested_schema,
+                             std::string_view input_key = {});
 ElicitationAnswer read_elicitation(const json& result);
-asio::awaitable<ElicitationAnswer> elicit(RequestContext& context, std::string message, json requested_schema);
+asio::awaitable<ElicitationAnswer> elicit(RequestContext& context, std::string message, json requested_schema,
+                                          std::string_view input_key = {});
 
 // The text of the model's reply.
-ClientCall start_create_message(RequestContext& context, std::string prompt, int max_tokens);
+ClientCall start_create_message(RequestContext& context, std::string prompt, int max_tokens,
+                                std::string_view input_key = {});
 std::string read_create_message(const json& result);
-asio::awaitable<std::string> create_message(RequestContext& context, std::string prompt, int max_tokens);
+asio::awaitable<std::string> create_message(RequestContext& context, std::string prompt, int max_tokens,
+                                            std::string_view input_key = {});
 
 // The client's roots (array of {uri, name?}).
-ClientCall start_list_roots(RequestContext& context);
+ClientCall start_list_roots(RequestContext& context, std::string_view input_key = {});
 json read_list_roots(const json& result);
-asio::awaitable<json> list_roots(RequestContext& context);
+asio::awaitable<json> list_roots(RequestContext& context, std::string_view input_key = {});
+
+// params with _meta["mcp-bridge/inputKey"] = input_key (unchanged when empty).
+json with_input_key(json params, std::string_view input_key);
 
 }  // namespace legacy

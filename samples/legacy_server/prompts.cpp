@@ -76,7 +76,7 @@ asio::awaitable<json> get_prompt(RequestContext& context) {
     json schema = {{"type", "object"},
                    {"properties", {{"context", {{"type", "string"}}}}},
                    {"required", {"context"}}};
-    auto answer = co_await elicit(context, "What context should the prompt use?", std::move(schema));
+    auto answer = co_await elicit(context, "What context should the prompt use?", std::move(schema), "user_context");
     std::string text = "general";
     if (auto c = answer.content.find("context"); c != answer.content.end() && c->is_string())
       text = c->get<std::string>().substr(0, 1024);

@@ -251,27 +251,27 @@ const std::vector<Tool>& static_tools() {
       // -result-type, -ignore-extra-params, -validate-input (through a bridge)
       {"test_input_required_result_elicitation", "Asks the user's name (elicitation/create)", no_arguments(),
        [](ToolCall& call) -> asio::awaitable<json> {
-         auto answer = co_await elicit(call.context, "What is your name?", name_schema("name"));
+         auto answer = co_await elicit(call.context, "What is your name?", name_schema("name"), "user_name");
          co_return text_result("Hello, " + string_field(answer.content, "name", "stranger") + "!");
        }},
       // input-required-result-basic-sampling
       {"test_input_required_result_sampling", "Asks the client's LLM a question (sampling/createMessage)",
        no_arguments(),
        [](ToolCall& call) -> asio::awaitable<json> {
-         std::string reply = co_await create_message(call.context, "What is the capital of France?", 100);
+         std::string reply = co_await create_message(call.context, "What is the capital of France?", 100, "capital_question");
          co_return text_result("Sampling response: " + reply);
        }},
       // input-required-result-basic-list-roots
       {"test_input_required_result_list_roots", "Lists the client's roots (roots/list)", no_arguments(),
        [](ToolCall& call) -> asio::awaitable<json> {
-         json roots = co_await list_roots(call.context);
+         json roots = co_await list_roots(call.context, "client_roots");
          co_return text_result("Client roots: " + roots_summary(roots));
        }},
       // input-required-result-request-state
       {"test_input_required_result_request_state", "Asks for a confirmation (elicitation/create)",
        no_arguments(),
        [](ToolCall& call) -> asio::awaitable<json> {
-         auto answer = co_await elicit(call.context, "Please confirm", confirm_schema());
+         auto answer = co_await elicit(call.context, "Please confirm", confirm_schema(), "confirm");
          bool ok = answer.content.contains("ok") && answer.content["ok"] == true;
          co_return text_result(std::string("state-ok: confirmation ") + (ok ? "given" : "not given"));
        }},
@@ -284,9 +284,9 @@ const std::vector<Tool>& static_tools() {
          // back in any order); a missing capability fails before anything is sent.
          for (auto capability : {"elicitation", "sampling", "roots"})
            require_client_capability(call.session(), capability);
-         auto name_call = start_elicitation(call.context, "What is your name?", name_schema("name"));
-         auto greeting_call = start_create_message(call.context, "Generate a greeting", 50);
-         auto roots_call = start_list_roots(call.context);
+         auto name_call = start_elicitation(call.context, "What is your name?", name_schema("name"), "user_name");
+         auto greeting_call = start_create_message(call.context, "Generate a greeting", 50, "greeting");
+         auto roots_call = start_list_roots(call.context, "client_roots");
          json name_result = co_await name_call.result();
          auto answer = read_elicitation(name_result);
          json greeting_result = co_await greeting_call.result();
@@ -299,8 +299,8 @@ const std::vector<Tool>& static_tools() {
       // input-required-result-multi-round: two elicitations, one after the other.
       {"test_input_required_result_multi_round", "Asks two questions in sequence", no_arguments(),
        [](ToolCall& call) -> asio::awaitable<json> {
-         auto first = co_await elicit(call.context, "Step 1: What is your name?", name_schema("name"));
-         auto second = co_await elicit(call.context, "Step 2: What is your favorite color?", name_schema("color"));
+         auto first = co_await elicit(call.context, "Step 1: What is your name?", name_schema("name"), "step1");
+         auto second = co_await elicit(call.context, "Step 2: What is your favorite color?", name_schema("color"), "step2");
          co_return text_result(string_field(first.content, "name", "someone") + "'s favorite color is " +
                                string_field(second.content, "color", "unknown"));
        }},
@@ -308,7 +308,7 @@ const std::vector<Tool>& static_tools() {
       {"test_input_required_result_tampered_state", "Asks for a confirmation (elicitation/create)",
        no_arguments(),
        [](ToolCall& call) -> asio::awaitable<json> {
-         auto answer = co_await elicit(call.context, "Please confirm", confirm_schema());
+         auto answer = co_await elicit(call.context, "Please confirm", confirm_schema(), "confirm");
          bool ok = answer.content.contains("ok") && answer.content["ok"] == true;
          co_return text_result(std::string("Confirmed: ") + (ok ? "true" : "false"));
        }},

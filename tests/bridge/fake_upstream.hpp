@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,7 @@ struct FakeServerState {
   std::vector<json> requests;                // every call, as received
   std::vector<json> cancelled_ids;           // notifications/cancelled the session "sent"
   std::vector<json> server_request_answers;  // replies of the bridge to our server->client requests
+  std::vector<json> completed_calls;         // ids of mrtr_* calls that ran to the end
 };
 
 class FakeSession : public upstream::UpstreamSession {
@@ -91,15 +93,26 @@ class FakeSession : public upstream::UpstreamSession {
       ~Guard() { --n; }
     } guard{in_flight_};
     if (state_->fail_calls) throw UpstreamError("upstream connection reset (fake)");
+    std::exception_ptr failure;
     try {
       co_return co_await respond(request, on_notification);
-    } catch (const boost::system::system_error& e) {
-      if (e.code() == asio::error::operation_aborted) {
-        std::lock_guard lock(state_->mu);
-        state_->cancelled_ids.push_back(request["id"]);
-      }
-      throw;
+    } catch (...) {
+      failure = std::current_exception();
     }
+    // Cancelled: the session would send notifications/cancelled. A call waiting
+    // on the bridge's answer may also see that answer fail first.
+    bool aborted = (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const boost::system::system_error& e) {
+      aborted = aborted || e.code() == asio::error::operation_aborted;
+    } catch (...) {
+    }
+    if (aborted) {
+      std::lock_guard lock(state_->mu);
+      state_->cancelled_ids.push_back(request["id"]);
+    }
+    std::rethrow_exception(failure);
   }
 
   asio::awaitable<void> notify(json) override { co_return; }
@@ -135,6 +148,14 @@ class FakeSession : public upstream::UpstreamSession {
       return result(request, {{"contents", json::array({{{"uri", params["uri"]}, {"text", "hello"}}})}});
     }
     if (method == "prompts/list") return result(request, {{"prompts", json::array()}});
+    if (method == "logging/setLevel") return result(request, json::object());
+    if (method == "resources/subscribe" || method == "resources/unsubscribe") {
+      if (params.value("uri", "") == "test://missing")
+        return json{{"jsonrpc", "2.0"},
+                    {"id", request["id"]},
+                    {"error", {{"code", -32002}, {"message", "Resource not found"}}}};
+      return result(request, json::object());
+    }
     if (method == "tools/call") {
       if (params.value("name", "") == "progress" && notify) {
         const json token = params.value("_meta", json::object()).value("progressToken", json(nullptr));
@@ -171,8 +192,68 @@ class FakeSession : public upstream::UpstreamSession {
       state_->server_request_answers.push_back(ping_answer);
       state_->server_request_answers.push_back(sampling_answer);
     }
+    if (name.starts_with("mrtr_")) co_return co_await ask_client(request, name);
     json out = answer(request, notify);
     co_return out;
+  }
+
+  // Legacy tools that ask their client (what MRTR turns into input requests):
+  // mrtr_name (one elicitation, key hint user_name), mrtr_unhinted (no hint),
+  // mrtr_three (elicitation, sampling and roots/list sent together),
+  // mrtr_two_steps (step1, then step2), mrtr_url (a -32042 error).
+  asio::awaitable<json> ask_client(const json& request, const std::string& name) {
+    const json related = request["id"];
+    json text;
+    if (name == "mrtr_url") {
+      json error{{"code", -32042},
+                 {"message", "This request requires more information."},
+                 {"data",
+                  {{"elicitations",
+                    {{{"mode", "url"},
+                      {"elicitationId", "e-1"},
+                      {"url", "https://example.com/connect"},
+                      {"message", "Connect your account"}}}}}}};
+      json out{{"jsonrpc", "2.0"}, {"id", request["id"]}, {"error", error}};
+      co_return out;
+    }
+    if (name == "mrtr_name" || name == "mrtr_unhinted") {
+      json answer = co_await server_request_handler_(elicitation(910, name == "mrtr_name" ? "user_name" : ""), related);
+      text = answer;
+    } else if (name == "mrtr_three") {
+      auto ex = co_await asio::this_coro::executor;
+      json name_request = elicitation(920, "user_name");
+      json greeting_request = with_key(sampling_request(), "greeting");
+      json roots_request{{"jsonrpc", "2.0"}, {"id", 922}, {"method", "roots/list"}};
+      roots_request = with_key(std::move(roots_request), "client_roots");
+      auto [order, e1, a1, e2, a2, e3, a3] =
+          co_await asio::experimental::make_parallel_group(
+              asio::co_spawn(ex, server_request_handler_(name_request, related), asio::deferred),
+              asio::co_spawn(ex, server_request_handler_(greeting_request, related), asio::deferred),
+              asio::co_spawn(ex, server_request_handler_(roots_request, related), asio::deferred))
+              .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+      text = json::array({a1, a2, a3});
+    } else if (name == "mrtr_two_steps") {
+      json first = co_await server_request_handler_(elicitation(930, "step1"), related);
+      json second = co_await server_request_handler_(elicitation(931, "step2"), related);
+      text = json::array({first, second});
+    }
+    {
+      std::lock_guard lock(state_->mu);
+      state_->completed_calls.push_back(request["id"]);
+    }
+    json out = result(request, {{"content", json::array({{{"type", "text"}, {"text", text.dump()}}})}});
+    co_return out;
+  }
+  static json with_key(json request, const std::string& key) {
+    if (!key.empty()) request["params"]["_meta"]["mcp-bridge/inputKey"] = key;
+    return request;
+  }
+  static json elicitation(int id, const std::string& key) {
+    json r{{"jsonrpc", "2.0"},
+           {"id", id},
+           {"method", "elicitation/create"},
+           {"params", {{"message", "What is your name?"}, {"requestedSchema", {{"type", "object"}}}}}};
+    return with_key(std::move(r), key);
   }
   static json ping_request() { return {{"jsonrpc", "2.0"}, {"id", 900}, {"method", "ping"}}; }
   static json sampling_request() {

@@ -4,6 +4,8 @@
 //   tools/call name "hang":     waits (up to 20 s) until cancelled; counts cancellations
 //   tools/call name "error400": Reply{400, -32602 error}
 //   tools/call name "throw":    throws (a Bridge bug the server must survive)
+//   subscriptions/listen:       an acknowledgment, then open until close_subscriptions()
+//                               (completion result) or cancelled (counts cancellations)
 //   notifications/*:            Reply{202, null}
 //   anything else:              Reply{200, result {"echo": method}}
 #pragma once
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -60,6 +63,30 @@ class FakeBridge : public bridge::Bridge {
       }
       co_return bridge::Reply{200, {{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"late", true}}}}};
     }
+    if (method == "subscriptions/listen") {
+      sink({{"jsonrpc", "2.0"},
+            {"method", "notifications/subscriptions/acknowledged"},
+            {"params", {{"_meta", {{"io.modelcontextprotocol/subscriptionId", id}}}, {"notifications", json::object()}}}});
+      auto timer = std::make_shared<boost::asio::steady_timer>(ex, std::chrono::seconds(20));
+      {
+        std::lock_guard lock(mutex_);
+        if (subscriptions_closed_) co_return bridge::Reply{503, json(nullptr)};
+        listen_timers_.push_back(timer);
+      }
+      ++listening;
+      auto [ec] = co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      --listening;
+      auto state = co_await boost::asio::this_coro::cancellation_state;
+      if (state.cancelled() != boost::asio::cancellation_type::none) {
+        ++cancelled;
+        throw boost::system::system_error(boost::asio::error::operation_aborted);
+      }
+      co_return bridge::Reply{200, {{"jsonrpc", "2.0"},
+                                    {"id", id},
+                                    {"result",
+                                     {{"resultType", "complete"},
+                                      {"_meta", {{"io.modelcontextprotocol/subscriptionId", id}}}}}}};
+    }
     if (tool == "throw") throw std::runtime_error("bridge bug");  // breaks the no-throw contract
     if (tool == "error400")
       co_return bridge::Reply{400, {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", -32602}, {"message", "bad"}}}}};
@@ -68,17 +95,27 @@ class FakeBridge : public bridge::Bridge {
 
   bool upstream_healthy() const override { return healthy.load(); }
 
+  void close_subscriptions() override {
+    std::lock_guard lock(mutex_);
+    subscriptions_closed_ = true;
+    ++close_calls;
+    for (auto& t : listen_timers_) boost::asio::post(t->get_executor(), [t] { t->cancel(); });
+    listen_timers_.clear();
+  }
+
   bridge::DownstreamRequest last() {
     std::lock_guard lock(mutex_);
     return last_;
   }
 
   std::atomic<bool> healthy{true};
-  std::atomic<int> calls{0}, hanging{0}, cancelled{0};
+  std::atomic<int> calls{0}, hanging{0}, cancelled{0}, listening{0}, close_calls{0};
 
  private:
   std::mutex mutex_;
   bridge::DownstreamRequest last_;
+  bool subscriptions_closed_ = false;
+  std::vector<std::shared_ptr<boost::asio::steady_timer>> listen_timers_;
 };
 
 // Polls `cond` every 10 ms for at most `limit`.

@@ -1,6 +1,7 @@
 // The Streamable HTTP server on 127.0.0.1:0 with a fake Bridge, driven by a
 // blocking Beast client.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include <future>
 #include <thread>
@@ -318,4 +319,78 @@ TEST_F(HttpServerTest, GracefulShutdownLetsInFlightRequestFinish) {
   EXPECT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(server->active_connections(), 0u);
   server.reset();  // already shut down
+}
+
+namespace {
+
+// Reads raw bytes of a long-lived response until `done(bytes)` holds or 10 s passed.
+template <class Done>
+bool read_raw_until(tcp::socket& s, std::string& bytes, Done done) {
+  timeval tv{0, 200'000};  // each read gives up after 200 ms; the loop is bounded by the deadline
+  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  char buf[4096];
+  while (!done(bytes) && std::chrono::steady_clock::now() < deadline) {
+    boost::system::error_code ec;
+    auto n = s.read_some(asio::buffer(buf), ec);
+    bytes.append(buf, n);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) break;
+  }
+  return done(bytes);
+}
+
+std::size_t count(const std::string& haystack, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+json listen_request(json id) {
+  return {{"jsonrpc", "2.0"},
+          {"id", std::move(id)},
+          {"method", "subscriptions/listen"},
+          {"params", {{"notifications", {{"toolsListChanged", true}}}, {"_meta", meta()}}}};
+}
+
+}  // namespace
+
+TEST_F(HttpServerTest, QuietListenStreamCarriesKeepAliveComments) {
+  downstream::HttpServerOptions opts;
+  opts.sse_keepalive_interval = std::chrono::milliseconds(20);
+  start(opts);
+  auto s = connect();
+  http::write(s, mcp_request(listen_request(31)));
+  std::string bytes;
+  ASSERT_TRUE(read_raw_until(s, bytes, [](const std::string& b) { return count(b, ": keep-alive\n\n") >= 2; }))
+      << bytes;
+  EXPECT_NE(bytes.find("Content-Type: text/event-stream"), std::string::npos);
+  // The acknowledgment came first, before any keep-alive.
+  const auto ack = bytes.find("notifications/subscriptions/acknowledged");
+  ASSERT_NE(ack, std::string::npos);
+  EXPECT_LT(ack, bytes.find(": keep-alive"));
+  // Closing the stream is the client's cancellation.
+  s.close();
+  EXPECT_TRUE(test::wait_until([&] { return bridge->cancelled.load() == 1; }));
+}
+
+TEST_F(HttpServerTest, ShutdownEndsListenStreamWithItsCompletionResult) {
+  start();
+  auto s = connect();
+  http::write(s, mcp_request(listen_request("L")));
+  std::string bytes;
+  ASSERT_TRUE(read_raw_until(s, bytes, [](const std::string& b) { return b.find("acknowledged") != std::string::npos; }));
+  ASSERT_TRUE(test::wait_until([&] { return bridge->listening.load() == 1; }));
+  auto done = asio::co_spawn(ioc, server->shutdown(std::chrono::seconds(30)), asio::use_future);
+  // The completion result as the stream's last event, then the last chunk.
+  ASSERT_TRUE(read_raw_until(s, bytes, [](const std::string& b) { return b.find("\r\n0\r\n\r\n") != std::string::npos; }))
+      << bytes;
+  const auto last = bytes.rfind("data: ");
+  ASSERT_NE(last, std::string::npos);
+  json completion = json::parse(bytes.substr(last + 6, bytes.find('\n', last) - last - 6));
+  EXPECT_EQ(completion["id"], "L");
+  EXPECT_EQ(completion["result"]["resultType"], "complete");
+  EXPECT_EQ(bridge->close_calls.load(), 1);
+  EXPECT_EQ(bridge->cancelled.load(), 0);
+  EXPECT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  server.reset();
 }

@@ -158,3 +158,31 @@ TEST_F(StdioServerTest, EofFinishesInFlightRequestsThenReturns) {
   EXPECT_EQ((*last)["id"], 5);
   EXPECT_EQ(finished.wait_for(std::chrono::seconds(10)), std::future_status::ready);
 }
+
+TEST_F(StdioServerTest, ListenIsCancelledByNotificationsCancelled) {
+  send(request("sub-1", "subscriptions/listen", {{"notifications", {{"toolsListChanged", true}}}}));
+  auto ack = read_line();
+  ASSERT_TRUE(ack);
+  EXPECT_EQ((*ack)["method"], "notifications/subscriptions/acknowledged");
+  ASSERT_TRUE(test::wait_until([&] { return bridge->listening.load() == 1; }));
+  send({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", "sub-1"}}}});
+  EXPECT_TRUE(test::wait_until([&] { return bridge->cancelled.load() == 1; }));
+  // No response for a cancelled request: the next line answers the next request.
+  send(request(2, "tools/list"));
+  auto next = read_line();
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*next)["id"], 2);
+}
+
+TEST_F(StdioServerTest, EndOfInputClosesListenStreamsWithTheirCompletion) {
+  send(request(7, "subscriptions/listen", {{"notifications", {{"toolsListChanged", true}}}}));
+  ASSERT_TRUE(read_line());  // acknowledgment
+  ASSERT_TRUE(test::wait_until([&] { return bridge->listening.load() == 1; }));
+  close_input();
+  auto done = read_line();
+  ASSERT_TRUE(done);
+  EXPECT_EQ((*done)["id"], 7);
+  EXPECT_EQ((*done)["result"]["resultType"], "complete");
+  EXPECT_EQ(bridge->close_calls.load(), 1);
+  EXPECT_EQ(finished.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}

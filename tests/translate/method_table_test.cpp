@@ -45,6 +45,6 @@ TEST(MethodTable, RemovedMethods) {
 TEST(MethodTable, UnknownAndUnsupported) {
   EXPECT_EQ(lookup_method("unknown/method").route, MethodRoute::Unknown);
   EXPECT_EQ(lookup_method("Tools/List").route, MethodRoute::Unknown);  // method names are case-sensitive
-  EXPECT_EQ(lookup_method("subscriptions/listen").route, MethodRoute::Unsupported);
+  EXPECT_EQ(lookup_method("subscriptions/listen").route, MethodRoute::Listen);
   EXPECT_EQ(method_not_found_message("unknown/method", MethodRoute::Unknown), "Method not found: unknown/method");
 }

@@ -6,6 +6,7 @@
 //                             notifications/test_cancelled {requestId, reason}
 //   tools/call "ask"       -> sends sampling/createMessage, answers with the client's reply
 //   tools/call "env"       -> result {value: getenv(arguments.name), cwd}
+//   tools/call "pid"       -> result {pid: getpid()}
 //   tools/call "die"       -> exits with status 3 without answering
 //   tools/call "list_changed" -> notifications/tools/list_changed, then result
 // Options: --ignore-sigterm (shutdown must escalate to SIGKILL), --stay-after-eof.
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
       } else if (name == "env") {
         const char* v = std::getenv(args.value("name", "").c_str());
         send(result(id, {{"value", v ? v : ""}, {"cwd", std::filesystem::current_path().string()}}));
+      } else if (name == "pid") {
+        send(result(id, {{"pid", static_cast<int>(getpid())}}));
       } else if (name == "list_changed") {
         send({{"jsonrpc", "2.0"}, {"method", "notifications/tools/list_changed"}});
         send(result(id, text("ok")));

@@ -49,9 +49,15 @@ class FakeLegacyServer {
   // Close the connection after every answer without saying so (a keep-alive
   // connection the client reuses is then dead).
   std::atomic<bool> silently_close{false};
+  // End every GET stream right after its two events (the client must reopen it).
+  std::atomic<bool> drop_get_streams{false};
 
   FakeLegacyServer() : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    asio::co_spawn(ioc_, accept_each(acceptor_, [this](tcp::socket s) {
+                     ++connections_;
+                     asio::co_spawn(ioc_, serve(std::move(s)), asio::detached);
+                   }),
+                   asio::detached);
     thread_ = std::thread([this] { ioc_.run(); });
   }
   ~FakeLegacyServer() {
@@ -90,16 +96,6 @@ class FakeLegacyServer {
   int get_streams_served() const { return get_streams_; }
 
  private:
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      boost::system::error_code ec;
-      tcp::socket s = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      ++connections_;
-      asio::co_spawn(ioc_, serve(std::move(s)), asio::detached);
-    }
-  }
-
   void record(Seen s) {
     std::lock_guard lock(mu_);
     seen_.push_back(std::move(s));
@@ -173,16 +169,12 @@ class FakeLegacyServer {
       if (req.method() == http::verb::get) {
         seen.method = "GET";
         record(seen);
-        if (!seen.last_event_id.empty()) {  // resuming a POST stream that broke
-          json pending;
-          {
-            std::lock_guard lock(mu_);
-            if (auto it = resumable_.find(seen.last_event_id); it != resumable_.end()) pending = it->second;
-          }
-          if (pending.is_null()) {
-            co_await simple(s, req, http::status::not_found);
-            continue;
-          }
+        json pending;
+        if (!seen.last_event_id.empty()) {
+          std::lock_guard lock(mu_);
+          if (auto it = resumable_.find(seen.last_event_id); it != resumable_.end()) pending = it->second;
+        }
+        if (!pending.is_null()) {  // resuming a POST stream that broke
           co_await sse_begin(s);
           const std::string bytes = chunk(sse_event(pending, "r-1"));
           co_await write_raw(s, bytes);
@@ -206,6 +198,12 @@ class FakeLegacyServer {
         co_await write_raw(s, bytes);
         bytes = chunk(sse_event(ping, "g-2"));
         co_await write_raw(s, bytes);
+        if (drop_get_streams) {
+          boost::system::error_code ignored;
+          s.shutdown(tcp::socket::shutdown_both, ignored);
+          s.close(ignored);
+          co_return;
+        }
         // Hold the stream open until the client goes away or the server stops (bounded).
         asio::steady_timer t(ioc_, std::chrono::seconds(30));
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -309,6 +307,12 @@ class FakeLegacyServer {
         s.close(ignored);
         co_return;
       }
+      if (method == "tools/call" && tool == "hangup") {  // the server dies mid-request
+        boost::system::error_code ignored;
+        s.shutdown(tcp::socket::shutdown_both, ignored);
+        s.close(ignored);
+        co_return;
+      }
       if (method == "tools/call" && tool == "big") {
         const json answer = {{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"blob", std::string(100000, 'x')}}}};
         co_await simple(s, req, http::status::ok, answer.dump());
@@ -360,18 +364,6 @@ class FakeLegacyServer {
   std::atomic<int> connections_{0};
   std::atomic<int> get_streams_{0};
 };
-
-json init_params() {
-  return {{"protocolVersion", "2025-11-25"},
-          {"capabilities", json::object()},
-          {"clientInfo", {{"name", "test"}, {"version", "1"}}}};
-}
-
-json tool_call(UpstreamSession& s, const std::string& name) {
-  const auto id = s.next_request_id();
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
-          {"params", {{"name", name}, {"arguments", json::object()}, {"_meta", {{"progressToken", id}}}}}};
-}
 
 class HttpUpstreamTest : public ::testing::Test {
  protected:
@@ -569,12 +561,9 @@ TEST_F(HttpUpstreamTest, ConnectionRefusedIsAnUpstreamError) {
     o.url = "http://127.0.0.1:" + std::to_string(a.local_endpoint().port()) + "/mcp";
   }
   auto s = make_http_session_factory(ctx.get_executor(), o)->create({});
-  try {
-    run_co(ctx, s->start(init_params()));
-    FAIL() << "start succeeded";
-  } catch (const UpstreamError& e) {
-    EXPECT_NE(std::string(e.what()).find("127.0.0.1"), std::string::npos) << e.what();
-  }
+  const std::string error = start_error(ctx, *s);
+  EXPECT_NE(error.find("127.0.0.1"), std::string::npos) << error;
+  EXPECT_FALSE(s->usable());
 }
 
 TEST(HttpUpstreamFactory, RejectsBadUrlAndMissingCaFile) {
@@ -667,4 +656,41 @@ TEST_F(HttpUpstreamTest, ConcurrentCallsStayWithinMaxConnections) {
   EXPECT_TRUE(run_until(ctx, [&] { return ok == 16; }));
   EXPECT_LE(server.connections(), 2);
   run_co(ctx, s->shutdown());
+}
+
+TEST_F(HttpUpstreamTest, ConnectionFailureMakesTheSessionUnusable) {
+  auto o = options();
+  o.open_get_stream = false;
+  auto s = make_http_session_factory(ctx.get_executor(), o)->create({});
+  run_co(ctx, s->start(init_params()));
+  EXPECT_THROW(run_co(ctx, s->call(tool_call(*s, "hangup"), nullptr, {})), UpstreamError);
+  EXPECT_FALSE(s->usable());  // the pool replaces it instead of sending more calls into it
+  try {
+    run_co(ctx, s->call(tool_call(*s, "echo"), nullptr, {}));
+    FAIL() << "call on a dead session sent";
+  } catch (const UpstreamError& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1"), std::string::npos) << e.what();  // the original failure
+  }
+  for (const auto& seen : server.seen())
+    EXPECT_NE(seen.body.value("/params/name"_json_pointer, std::string()), "echo");  // never sent
+  run_co(ctx, s->shutdown());
+}
+
+TEST_F(HttpUpstreamTest, DroppedGetStreamIsReopened) {
+  server.drop_get_streams = true;
+  auto s = make_http_session_factory(ctx.get_executor(), options())->create({});
+  int list_changed = 0;
+  s->set_unsolicited_handler([&](const json& n) { list_changed += n["method"] == "notifications/tools/list_changed"; });
+  run_co(ctx, s->start(init_params()));
+  // Each stream delivers one list_changed, then drops; reconnects wait 50 ms
+  // (backoff min) and resume after the last event seen.
+  EXPECT_TRUE(run_until(ctx, [&] { return server.get_streams_served() >= 3 && list_changed >= 3; }))
+      << server.get_streams_served() << " streams served, " << list_changed << " list_changed received";
+  EXPECT_TRUE(s->usable());  // a dropped GET stream does not end the session
+  std::vector<FakeLegacyServer::Seen> storage;
+  EXPECT_EQ(server.last("GET", storage)->last_event_id, "g-2");
+  run_co(ctx, s->shutdown());
+  const int served = server.get_streams_served();
+  run_for(ctx, std::chrono::milliseconds(200));
+  EXPECT_EQ(server.get_streams_served(), served);  // no reconnects after shutdown
 }

@@ -2,9 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "upstream/backoff.hpp"
 #include "upstream/http_url.hpp"
-#include "upstream/jsonrpc_message.hpp"
 
 using namespace mcp::upstream;
 
@@ -171,24 +169,4 @@ TEST(HttpUrl, Rejects) {
   EXPECT_FALSE(parse_http_url("http://x/a b", err));
   EXPECT_FALSE(parse_http_url("http:///mcp", err));
   EXPECT_FALSE(parse_http_url("http://x/#frag", err));
-}
-
-TEST(Backoff, ExponentialAndCapped) {
-  using ms = std::chrono::milliseconds;
-  EXPECT_EQ(backoff_delay(0, ms(100), ms(1000)).count(), 0);
-  EXPECT_EQ(backoff_delay(1, ms(100), ms(1000)).count(), 100);
-  EXPECT_EQ(backoff_delay(2, ms(100), ms(1000)).count(), 200);
-  EXPECT_EQ(backoff_delay(4, ms(100), ms(1000)).count(), 800);
-  EXPECT_EQ(backoff_delay(5, ms(100), ms(1000)).count(), 1000);
-  EXPECT_EQ(backoff_delay(500, ms(100), ms(1000)).count(), 1000);
-}
-
-TEST(JsonRpc, Classify) {
-  using nlohmann::json;
-  EXPECT_EQ(classify_message(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}}), MessageKind::Request);
-  EXPECT_EQ(classify_message(json{{"jsonrpc", "2.0"}, {"method", "x"}}), MessageKind::Notification);
-  EXPECT_EQ(classify_message(json{{"jsonrpc", "2.0"}, {"id", "a"}, {"result", {}}}), MessageKind::Response);
-  EXPECT_EQ(classify_message(json{{"id", 1}, {"method", 3}}), MessageKind::Invalid);
-  EXPECT_EQ(classify_message(json{{"id", 1.5}, {"method", "x"}}), MessageKind::Invalid);
-  EXPECT_EQ(classify_message(json::array()), MessageKind::Invalid);
 }

@@ -1,0 +1,324 @@
+#include "bridge/mrtr.hpp"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cctype>
+
+#include "translate/input_required.hpp"
+#include "translate/jsonrpc.hpp"
+#include "translate/protocol.hpp"
+
+namespace mcp::bridge {
+
+namespace asio = boost::asio;
+namespace err = protocol::error;
+using upstream::UpstreamSession;
+
+namespace {
+
+Reply error_reply(unsigned status, const json& id, int code, std::string_view message, const json& data = nullptr) {
+  return Reply{status, translate::make_error_response(id, code, message, data)};
+}
+
+// file:// URI of an absolute path: bytes outside RFC 3986 unreserved and '/' percent-encoded.
+std::string file_uri(const std::filesystem::path& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "file://";
+  for (unsigned char c : path.generic_string()) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+json roots_result(const std::vector<std::filesystem::path>& roots) {
+  json list = json::array();
+  for (const auto& root : roots) {
+    json entry{{"uri", file_uri(root)}};
+    if (!root.filename().empty()) entry["name"] = root.filename().string();
+    list.push_back(std::move(entry));
+  }
+  return json{{"roots", std::move(list)}};
+}
+
+// The upstream call of one exchange: runs until it answers, fails, or the
+// exchange is cancelled (then the session sends notifications/cancelled).
+// A free coroutine taking its state by value (GCC 12 and coroutine lambdas).
+asio::awaitable<void> run_call(std::shared_ptr<CallRegistry> calls, std::shared_ptr<UpstreamSession> session,
+                               std::shared_ptr<Exchange> exchange, json request, upstream::CallContext context) {
+  const std::int64_t call_id = request["id"].get<std::int64_t>();
+  std::weak_ptr<Exchange> weak = exchange;
+  upstream::CallNotificationHandler on_notification = [weak](const json& n) {
+    if (auto e = weak.lock()) e->notify(n);
+  };
+  auto ex = co_await asio::this_coro::executor;
+  try {
+    auto [order, call_error, response, cancel_error] =
+        co_await asio::experimental::make_parallel_group(
+            asio::co_spawn(ex, session->call(std::move(request), std::move(on_notification), std::move(context)),
+                           asio::deferred),
+            exchange->cancel_signal().async_receive(asio::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    if (order[0] == 0) {
+      if (call_error) std::rethrow_exception(call_error);
+      exchange->finish(std::move(response));
+    }
+  } catch (const std::exception& e) {
+    exchange->fail(e.what());
+  }
+  calls->remove(session.get(), call_id);
+}
+
+// A server-to-client request from a pooled session: ping; an input request
+// of a call with an exchange; anything else outside a client request.
+asio::awaitable<json> serve_server_request(std::shared_ptr<CallRegistry> calls, const void* session,
+                                           json client_capabilities, std::vector<std::filesystem::path> roots,
+                                           json request, json related_call_id) {
+  const json id = request.value("id", json(nullptr));
+  const std::string method = request.value("method", "");
+  if (method == "ping") co_return translate::make_result_response(id, json::object());
+
+  auto exchange = calls->find(session, related_call_id);
+  if (!exchange && related_call_id.is_null()) exchange = calls->sole_active(session);
+  if (exchange) {
+    if (!translate::is_input_request_method(method)) {
+      spdlog::warn("bridge: upstream sent '{}' during a call; a 2026-07-28 client cannot receive it", method);
+      co_return translate::make_error_response(
+          id, err::kMethodNotFound, "mcp-bridge cannot relay '" + method + "' to a 2026-07-28 client");
+    }
+    if (auto missing = translate::missing_client_capability(exchange->binding().client_capabilities, request)) {
+      spdlog::info("bridge: upstream asked for '{}', which the client did not declare ({})", method, missing->dump());
+      exchange->refuse(*missing);
+      co_return translate::make_error_response(id, err::kMethodNotFound,
+                                               "The client did not declare the capability '" + method + "' needs",
+                                               json{{"requiredCapabilities", *missing}});
+    }
+    co_return co_await exchange->ask(std::move(request));
+  }
+
+  // Outside any client request (GET stream, stdio right after initialized).
+  if (method == "roots/list") {
+    if (client_capabilities.is_object() && client_capabilities.contains("roots") &&
+        client_capabilities["roots"].is_object()) {
+      spdlog::debug("bridge: answered roots/list outside a client request from {} configured root(s)", roots.size());
+      co_return translate::make_result_response(id, roots_result(roots));
+    }
+    spdlog::warn("bridge: refused roots/list outside a client request: the client did not declare roots");
+    co_return translate::make_error_response(id, err::kMethodNotFound,
+                                             "roots/list refused: the 2026-07-28 client did not declare roots");
+  }
+  spdlog::warn("bridge: refused server-to-client request '{}' sent outside any client request", method);
+  co_return translate::make_error_response(
+      id, err::kMethodNotFound,
+      "mcp-bridge cannot relay '" + method +
+          "' sent outside a client request: 2026-07-28 clients only answer input requests of a tools/call, "
+          "prompts/get or resources/read (multi round-trip requests)");
+}
+
+}  // namespace
+
+Mrtr::Mrtr(asio::any_io_executor ex, MrtrOptions opts, SteadyClock steady, UnixClock unix_ms)
+    : opts_(std::move(opts)),
+      steady_(std::move(steady)),
+      unix_ms_(std::move(unix_ms)),
+      store_(opts_.max_exchanges, steady_),
+      calls_(std::make_shared<CallRegistry>()),
+      sweep_timer_(std::make_shared<asio::steady_timer>(ex)) {
+  if (opts_.keys.empty()) opts_.keys = KeyRing::random();
+}
+
+void Mrtr::start() {
+  using namespace std::chrono_literals;
+  const auto interval = std::clamp<std::chrono::milliseconds>(opts_.exchange_timeout / 4, 20ms, 1000ms);
+  asio::co_spawn(sweep_timer_->get_executor(), sweep(weak_from_this(), sweep_timer_, interval), asio::detached);
+}
+
+void Mrtr::shutdown() {
+  sweep_timer_->cancel();
+  for (auto& exchange : store_.clear()) exchange->cancel();
+}
+
+asio::awaitable<void> Mrtr::sweep(std::weak_ptr<Mrtr> weak, std::shared_ptr<asio::steady_timer> timer,
+                                  std::chrono::milliseconds interval) {
+  for (;;) {
+    timer->expires_after(interval);
+    auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    auto self = weak.lock();
+    if (!self) co_return;
+    for (auto& exchange : self->store_.expire()) {
+      spdlog::info("bridge: input exchange {} got no retry within {} ms; its upstream call is cancelled",
+                   exchange->id(), self->opts_.exchange_timeout.count());
+      exchange->cancel();
+    }
+  }
+}
+
+upstream::ServerRequestHandler Mrtr::handler_for(const UpstreamSession& session, json client_capabilities) {
+  auto calls = calls_;
+  const void* identity = &session;
+  auto roots = opts_.roots;
+  return [calls, identity, client_capabilities, roots](json request, json related) {
+    return serve_server_request(calls, identity, client_capabilities, roots, std::move(request), std::move(related));
+  };
+}
+
+std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::string& authorization,
+                                                    const std::string& method, const json& params,
+                                                    const json& client_capabilities) const {
+  MrtrRequest out;
+  auto responses = translate::read_input_responses(params);
+  if (auto* problem = std::get_if<std::string>(&responses)) return error_reply(400, id, err::kInvalidParams, *problem);
+  out.input_responses = std::get<json>(std::move(responses));
+  out.binding = ExchangeBinding{sha256_hex(authorization), method,
+                                sha256_hex(translate::request_binding_text(params)), client_capabilities};
+  auto state = translate::read_request_state(params);
+  if (!state) return out;
+  if (state->empty())
+    return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState must be a non-empty string");
+  auto verified = verify_state(*state, opts_.keys,
+                               StateExpectation{out.binding.principal, method, out.binding.params_digest, unix_ms_()});
+  if (auto* e = std::get_if<StateError>(&verified)) {
+    spdlog::warn("bridge: rejected requestState on {}: {}", method, e->reason);
+    return error_reply(400, id, err::kInvalidParams, "Invalid params: " + e->reason);
+  }
+  auto claims = std::get<StateClaims>(std::move(verified));
+  if (claims.strategy == "rerun") return out;  // nothing parked: run the request again
+  if (claims.strategy != "park")
+    return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState has an unknown strategy");
+  out.retry = std::move(claims);
+  return out;
+}
+
+std::string Mrtr::new_exchange_id() const {
+  std::array<unsigned char, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id.push_back(kHex[b >> 4]);
+    id.push_back(kHex[b & 0xF]);
+  }
+  return id;
+}
+
+std::string Mrtr::sign(const ExchangeBinding& binding, std::string strategy, std::string exchange_id,
+                       std::uint64_t round) const {
+  StateClaims claims{std::move(strategy),    std::move(exchange_id),  round,
+                     opts_.owner,            binding.principal,       binding.method,
+                     binding.params_digest,  unix_ms_() + opts_.exchange_timeout.count()};
+  return sign_state(claims, opts_.keys);
+}
+
+asio::awaitable<std::variant<Reply, json>> Mrtr::run(std::shared_ptr<UpstreamSession> session, json legacy_request,
+                                                     MrtrRequest request, json id,
+                                                     upstream::CallNotificationHandler on_notification,
+                                                     upstream::CallContext context,
+                                                     std::chrono::milliseconds request_timeout,
+                                                     ThrowTimeout throw_timeout) {
+  auto ex = co_await asio::this_coro::executor;
+  auto exchange =
+      std::make_shared<Exchange>(ex, new_exchange_id(), request.binding, std::move(request.input_responses), session);
+  exchange->set_notification_handler(std::move(on_notification));
+  if (legacy_request.contains("params"))
+    legacy_request["params"] = translate::without_mrtr_fields(std::move(legacy_request["params"]));
+  calls_->add(session.get(), legacy_request["id"].get<std::int64_t>(), exchange);
+  // Detached from this request: a parked exchange outlives it.
+  asio::co_spawn(ex, run_call(calls_, session, exchange, std::move(legacy_request), std::move(context)),
+                 asio::detached);
+  co_return co_await next_round(std::move(exchange), 1, std::move(id), request_timeout, std::move(throw_timeout));
+}
+
+asio::awaitable<std::variant<Reply, json>> Mrtr::resume(MrtrRequest request, json id,
+                                                        upstream::CallNotificationHandler on_notification,
+                                                        std::chrono::milliseconds request_timeout,
+                                                        ThrowTimeout throw_timeout) {
+  const StateClaims& claims = *request.retry;
+  if (claims.owner != opts_.owner)
+    co_return error_reply(400, id, err::kInvalidParams,
+                          "Invalid params: requestState belongs to another bridge replica (" + claims.owner + ")");
+  auto exchange = store_.take(claims.exchange_id, claims.round);
+  if (!exchange)
+    co_return error_reply(400, id, err::kInvalidParams,
+                          "Invalid params: requestState refers to an exchange that is no longer waiting "
+                          "(expired, or already continued by another retry)");
+  exchange->set_parked(false);
+  exchange->set_notification_handler(std::move(on_notification));
+  exchange->answer(request.input_responses);
+  co_return co_await next_round(std::move(exchange), claims.round + 1, std::move(id), request_timeout,
+                                std::move(throw_timeout));
+}
+
+asio::awaitable<std::variant<Reply, json>> Mrtr::next_round(std::shared_ptr<Exchange> exchange, std::uint64_t round,
+                                                            json id, std::chrono::milliseconds request_timeout,
+                                                            ThrowTimeout throw_timeout) {
+  std::optional<Exchange::Outcome> outcome;
+  try {
+    outcome = co_await exchange->wait(opts_.gather_window, request_timeout);
+  } catch (...) {
+    exchange->cancel();  // the client went away: nobody can continue this exchange
+    throw;
+  }
+  exchange->set_notification_handler(nullptr);  // this round's stream ends here
+  if (!outcome) {
+    exchange->cancel();
+    throw_timeout();
+  }
+  switch (outcome->kind) {
+    case Exchange::Kind::Final: {
+      auto urls = translate::url_elicitations_from_error(outcome->value);
+      if (!urls) co_return std::move(outcome->value);
+      for (const auto& [key, input] : urls->items()) {
+        if (auto missing = translate::missing_client_capability(exchange->binding().client_capabilities, input))
+          co_return error_reply(400, id, err::kMissingRequiredClientCapability,
+                                "Missing required client capability: the server requires a URL-mode elicitation",
+                                json{{"requiredCapabilities", *missing}});
+      }
+      co_return Reply{200, translate::make_result_response(
+                               id, translate::make_input_required_result(
+                                       *urls, sign(exchange->binding(), "rerun", "", 0)))};
+    }
+    case Exchange::Kind::Questions: {
+      exchange->set_parked(true);  // before a retry can take it
+      if (!store_.park(exchange, round, opts_.exchange_timeout)) {
+        spdlog::warn("bridge: {} input exchanges are waiting for retries; refusing another", store_.capacity());
+        exchange->cancel();
+        co_return error_reply(503, id, err::kInternalError,
+                              "Too many multi round-trip requests are waiting for client input (" +
+                                  std::to_string(store_.capacity()) + "); retry later");
+      }
+      const std::string state = sign(exchange->binding(), "park", exchange->id(), round);
+      co_return Reply{200, translate::make_result_response(
+                               id, translate::make_input_required_result(outcome->value, state))};
+    }
+    case Exchange::Kind::MissingCapability:
+      exchange->cancel();
+      co_return error_reply(400, id, err::kMissingRequiredClientCapability,
+                            "Missing required client capability: the upstream server needs a capability the "
+                            "client did not declare",
+                            json{{"requiredCapabilities", outcome->value}});
+    case Exchange::Kind::UpstreamFailed:
+      exchange->cancel();
+      throw upstream::UpstreamError(outcome->value.get<std::string>());
+    case Exchange::Kind::Cancelled:
+      break;
+  }
+  co_return error_reply(503, id, err::kInternalError, "The request was cancelled while waiting for client input");
+}
+
+}  // namespace mcp::bridge
