@@ -55,6 +55,10 @@ const char* kDescription =
     "each directory holding headers; headers no source includes are parsed on their own. Code whose\n"
     "dependencies are missing is still analysed (error recovery); such units are counted.\n"
     "With -p and no PATH, every unit of the database is linted and findings under BUILD_DIR are ignored.\n"
+    "Beyond the rule packs' direct matches (protocol strings, capability keys, ...), mcp-lint infers\n"
+    "across translation units which of the project's own functions, types, members and variables carry\n"
+    "a deprecated feature (rule inferred/<feature>-use), each with the chain of evidence back to a rule\n"
+    "hit and a confidence (see --min-confidence, --no-inference).\n"
     "Suppress a finding with a comment on its line or the line before:\n"
     "  // mcp-lint: ignore[<rule-id>|<feature>|<pack>, ...]   or   // mcp-lint: ignore\n";
 
@@ -118,6 +122,21 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "No progress bar and no summary on stderr");
   app.add_flag("--print-flags", print_flags,
                "Print the compiler flags inferred for PATH (one per line; used without -p) and exit");
+  std::string min_confidence = "medium";
+  app.add_option("--min-confidence", min_confidence,
+                 "Report findings at or above this confidence: high, medium (default), low, or 0-100. Rule hits are "
+                 "100; findings inferred through the project's own code carry the strength of their evidence: high "
+                 "(>=80: declarations and calls of a function holding a protocol anchor, schema types), medium (50-79: "
+                 "wrappers, types only feature APIs use, their members and variables), low (<50: names carrying a "
+                 "feature's word in a class with a feature API). Lower trades precision for recall")
+      ->check([](const std::string& v) {
+        int c = 0;
+        return parse_confidence(v, c) ? std::string{} : std::string("expected high, medium, low or 0-100");
+      });
+  bool no_inference = false;
+  app.add_flag("--no-inference", no_inference,
+               "Only the rule packs' direct matches: no inference from them through the project's own functions, "
+               "types and members (faster; every finding is then a rule hit)");
   bool print_units = false;
   app.add_flag("--print-units", print_units,
                "Print every compile-database unit under PATH (needs -p) as one shell-quoted line: FILE then the exact "
@@ -199,6 +218,8 @@ int main(int argc, char** argv) {
   opts.compile_db = compile_db;
   opts.jobs = jobs;
   opts.progress = !quiet && isatty(STDERR_FILENO);
+  opts.infer = !no_inference;
+  parse_confidence(min_confidence, opts.min_confidence);
   LintResult result;
   try {
     result = run_lint(opts, rules);
@@ -208,6 +229,7 @@ int main(int argc, char** argv) {
   }
   RunSummary summary;
   summary.baseline_matched = apply_baseline(result, known);
+  const RuleSet described = with_inferred_rules(rules, result);
 
   // Main output.
   std::ofstream file_out;
@@ -216,7 +238,7 @@ int main(int argc, char** argv) {
   if (format == "json") {
     out << make_json_report(result, summary).dump(2) << '\n';
   } else if (format == "sarif") {
-    out << make_sarif(result, rules, fs::current_path().string()).dump(2) << '\n';
+    out << make_sarif(result, described, fs::current_path().string()).dump(2) << '\n';
   } else {
     const bool use_color =
         color == "always" || (color == "auto" && output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
@@ -230,8 +252,8 @@ int main(int argc, char** argv) {
   if (!report.empty()) {
     std::ofstream rep;
     if (!open_output(report, rep)) return kBadInput;
-    if (fs::path(report).extension() == ".md") write_plan_markdown(rep, result, rules);
-    else write_plan_html(rep, result, rules);
+    if (fs::path(report).extension() == ".md") write_plan_markdown(rep, result, described);
+    else write_plan_html(rep, result, described);
     if (!rep) {
       std::cerr << "mcp-lint: error: " << report << ": failed writing report\n";
       return kBadInput;
@@ -243,6 +265,7 @@ int main(int argc, char** argv) {
               << " with errors (analysed with error recovery), " << result.units_failed << " failed; "
               << result.findings.size() << " findings";
     if (result.suppressed) std::cerr << ", " << result.suppressed << " suppressed";
+    if (result.below_confidence) std::cerr << ", " << result.below_confidence << " below --min-confidence";
     if (!baseline.empty()) std::cerr << ", " << summary.baseline_matched << " known from the baseline";
     std::cerr << " (rules: " << rules_path << ")\n";
     std::size_t shown = 0;

@@ -22,6 +22,21 @@ bool parse_severity(const std::string& text, Severity& out) {
   return false;
 }
 
+const char* confidence_band(int confidence) {
+  if (confidence >= kConfidenceHigh) return "high";
+  if (confidence >= kConfidenceMedium) return "medium";
+  return "low";
+}
+
+bool parse_confidence(const std::string& text, int& out) {
+  if (text == "high") { out = kConfidenceHigh; return true; }
+  if (text == "medium") { out = kConfidenceMedium; return true; }
+  if (text == "low") { out = 0; return true; }
+  if (text.empty() || text.size() > 3 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoi(text);
+  return out <= 100;
+}
+
 std::string compute_fingerprint(const std::string& rule, const std::string& file, const std::string& line_text) {
   std::uint64_t h = 1469598103934665603ULL;
   auto mix = [&h](unsigned char c) {
@@ -54,10 +69,18 @@ bool finding_less(const Finding& a, const Finding& b) {
 }
 
 nlohmann::json finding_to_json(const Finding& f) {
-  return nlohmann::json{{"rule", f.rule},       {"feature", f.feature}, {"severity", severity_name(f.severity)},
-                        {"file", f.file},       {"line", f.line},       {"column", f.column},
-                        {"message", f.message}, {"advice", f.advice},   {"link", f.link},
-                        {"snippet", f.snippet}, {"fingerprint", f.fingerprint}};
+  nlohmann::json j{{"rule", f.rule},       {"feature", f.feature}, {"severity", severity_name(f.severity)},
+                   {"file", f.file},       {"line", f.line},       {"column", f.column},
+                   {"message", f.message}, {"advice", f.advice},   {"link", f.link},
+                   {"snippet", f.snippet}, {"fingerprint", f.fingerprint},
+                   {"confidence", f.confidence}, {"confidence_band", confidence_band(f.confidence)}};
+  if (!f.why.empty()) {
+    j["why"] = f.why;
+    nlohmann::json chain = nlohmann::json::array();
+    for (const auto& s : f.chain) chain.push_back({{"file", s.file}, {"line", s.line}, {"text", s.text}});
+    j["chain"] = std::move(chain);
+  }
+  return j;
 }
 
 }  // namespace mcp_lint

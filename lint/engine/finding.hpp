@@ -14,6 +14,22 @@ const char* severity_name(Severity s);
 // Parses "note" | "warning" | "error"; returns false on anything else.
 bool parse_severity(const std::string& text, Severity& out);
 
+// One step of the evidence behind an inferred finding ("calls X" at file:line).
+struct ChainStep {
+  std::string file;  // as displayed
+  unsigned line = 0;
+  std::string text;
+};
+
+// Confidence of a finding, 0..100 (SARIF rank): rule hits are 100; inferred
+// findings carry the strength of their evidence (engine/inference/).
+constexpr int kConfidenceHigh = 80;
+constexpr int kConfidenceMedium = 50;
+// "high" | "medium" | "low" for a confidence value.
+const char* confidence_band(int confidence);
+// Parses high | medium | low | 0..100; returns false on anything else.
+bool parse_confidence(const std::string& text, int& out);
+
 struct Finding {
   std::string rule;       // full id "<pack>/<id>"
   std::string feature;    // roots | sampling | logging | removed-2026 | http-sse-transport
@@ -27,6 +43,9 @@ struct Finding {
   std::string link;
   std::string snippet;      // the source line, without its newline
   std::string fingerprint;  // stable hash of rule + file + normalised line text
+  int confidence = 100;     // 0..100; 100 for a rule hit
+  std::string why;          // inferred findings: the chain as one sentence
+  std::vector<ChainStep> chain;  // inferred findings: the steps of `why`, from this site to the seed
 };
 
 // FNV-1a 64 over rule, display file and the line text with whitespace collapsed:

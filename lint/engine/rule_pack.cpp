@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
+
+#include "engine/matchers/matcher.hpp"
 
 namespace fs = std::filesystem;
 
@@ -17,6 +18,23 @@ const Rule* RuleSet::find(const std::string& full_id) const {
   for (const auto& r : rules)
     if (r.full_id == full_id) return &r;
   return nullptr;
+}
+
+const Feature* FeatureCatalog::find(const std::string& id) const {
+  for (const auto& f : features)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+std::size_t FeatureCatalog::rank(const std::string& id) const {
+  for (std::size_t i = 0; i < features.size(); ++i)
+    if (features[i].id == id) return i;
+  return features.size();
+}
+
+std::string FeatureCatalog::rule_prefix(const std::string& id) const {
+  const Feature* f = find(id);
+  return f ? f->rule_prefix : id + "-";
 }
 
 namespace {
@@ -106,6 +124,24 @@ void check_keys(const YAML::Node& map, const std::set<std::string>& allowed, con
   }
 }
 
+std::string kind_names() {
+  std::vector<std::string> names;
+  for (const auto& k : matcher_kinds()) names.emplace_back(k.kind);
+  return join(names);
+}
+
+std::string feature_names(const FeatureCatalog& features) {
+  std::vector<std::string> names;
+  for (const auto& f : features.features) names.push_back(f.id);
+  return join(names);
+}
+
+std::string prefix_names(const FeatureCatalog& features) {
+  std::vector<std::string> names;
+  for (const auto& f : features.features) names.push_back(f.rule_prefix + "...");
+  return join(names);
+}
+
 MatchClause parse_clause(const YAML::Node& n, const std::string& where, Problems& p) {
   MatchClause c;
   if (!n.IsMap()) {
@@ -113,12 +149,12 @@ MatchClause parse_clause(const YAML::Node& n, const std::string& where, Problems
     return c;
   }
   c.kind = scalar(n, "kind", where, p);
-  const auto& kinds = matcher_kinds();
-  if (!c.kind.empty() && std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) {
-    p.add(n["kind"], where, "unknown matcher kind '" + c.kind + "' (expected one of: " + join(kinds) + ")");
+  const MatcherKind* kind = c.kind.empty() ? nullptr : find_matcher_kind(c.kind);
+  if (!kind) {
+    if (!c.kind.empty()) p.add(n["kind"], where, "unknown matcher kind '" + c.kind + "' (expected one of: " + kind_names() + ")");
     return c;
   }
-  const bool by_value = c.kind == "string-literal" || c.kind == "json-key" || c.kind == "int-literal";
+  const bool by_value = kind->list == ClauseList::values;
   const std::string list_key = by_value ? "values" : "names";
   check_keys(n, {"kind", list_key, "within"}, where, p);
   YAML::Node list = n[list_key];
@@ -127,14 +163,9 @@ MatchClause parse_clause(const YAML::Node& n, const std::string& where, Problems
   } else {
     (by_value ? c.values : c.names) = string_list(list, list_key, where, p);
   }
-  if (c.kind == "int-literal") {
-    for (auto& v : c.values) {
-      char* end = nullptr;
-      const long long n = std::strtoll(v.c_str(), &end, 0);
-      if (v.empty() || *end) p.add(list, where, "int-literal value '" + v + "' is not an integer");
-      else v = std::to_string(n);  // 0x7d02 and 32002 are the same key
-    }
-  }
+  if (kind->normalize)
+    for (auto& entry : by_value ? c.values : c.names)
+      if (std::string problem = kind->normalize(entry); !problem.empty()) p.add(list, where, problem);
   for (auto& name : c.names) {
     if (name.rfind("::", 0) == 0) name.erase(0, 2);  // "::mcp::x" == "mcp::x"
     if (name.find(' ') != std::string::npos || name.find('<') != std::string::npos)
@@ -148,17 +179,67 @@ MatchClause parse_clause(const YAML::Node& n, const std::string& where, Problems
   return c;
 }
 
-}  // namespace
-
-std::vector<Rule> load_pack_file(const std::string& path, Pack& pack_out) {
-  YAML::Node root;
+YAML::Node load_yaml(const std::string& path, const char* what) {
   try {
-    root = YAML::LoadFile(path);
+    return YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
-    throw RulePackError(path + ": cannot read rule pack");
+    throw RulePackError(path + ": cannot read " + what);
   } catch (const YAML::Exception& e) {
     throw RulePackError(path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
+}
+
+bool is_http_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+
+}  // namespace
+
+FeatureCatalog load_feature_file(const std::string& path) {
+  const YAML::Node root = load_yaml(path, "feature catalog");
+  if (!root.IsMap()) throw RulePackError(path + ": a feature catalog must be a mapping with 'features'");
+  Problems p(path);
+  FeatureCatalog catalog;
+  check_keys(root, {"features"}, "", p);
+  YAML::Node list = root["features"];
+  if (!list.IsDefined() || !list.IsSequence() || list.size() == 0) {
+    p.add(root, "", "'features' must be a non-empty list");
+  } else {
+    std::size_t index = 0;
+    for (const auto& fn : list) {
+      std::string where = "feature #" + std::to_string(++index);
+      if (!fn.IsMap()) {
+        p.add(fn, where, "a feature must be a mapping");
+        continue;
+      }
+      Feature f;
+      f.id = scalar(fn, "id", where, p);
+      if (!f.id.empty()) where = "feature '" + f.id + "'";
+      check_keys(fn, {"id", "title", "deadline", "link", "rule_prefix"}, where, p);
+      if (!f.id.empty() && !valid_id(f.id)) p.add(fn["id"], where, "id must be lower-case letters, digits, '-', '_' or '.'");
+      if (!f.id.empty() && catalog.find(f.id)) p.add(fn["id"], where, "duplicate feature id");
+      f.title = scalar(fn, "title", where, p);
+      f.deadline = scalar(fn, "deadline", where, p);
+      f.link = scalar(fn, "link", where, p);
+      if (!f.link.empty() && !is_http_url(f.link)) p.add(fn["link"], where, "link must be an http(s) URL");
+      f.rule_prefix = scalar(fn, "rule_prefix", where, p, /*required=*/false);
+      if (f.rule_prefix.empty()) f.rule_prefix = f.id + "-";
+      else if (!valid_id(f.rule_prefix) || f.rule_prefix.back() != '-')
+        p.add(fn["rule_prefix"], where, "rule_prefix must be a valid id ending with '-' (got '" + f.rule_prefix + "')");
+      catalog.features.push_back(std::move(f));
+    }
+    // A rule id must name exactly one feature: no prefix may begin another.
+    for (const auto& a : catalog.features)
+      for (const auto& b : catalog.features)
+        if (&a != &b && !a.id.empty() && !b.id.empty() && b.rule_prefix.rfind(a.rule_prefix, 0) == 0)
+          p.add(list, "feature '" + b.id + "'",
+                "rule_prefix '" + b.rule_prefix + "' begins with feature '" + a.id + "''s prefix '" + a.rule_prefix +
+                    "': a rule id would name two features");
+  }
+  if (!p.empty()) throw RulePackError(p.joined());
+  return catalog;
+}
+
+std::vector<Rule> load_pack_file(const std::string& path, const FeatureCatalog& features, Pack& pack_out) {
+  const YAML::Node root = load_yaml(path, "rule pack");
   Problems p(path);
   std::vector<Rule> rules;
   const std::string stem = fs::path(path).stem().string();
@@ -192,22 +273,21 @@ std::vector<Rule> load_pack_file(const std::string& path, Pack& pack_out) {
       if (!r.id.empty() && !seen.insert(r.id).second) p.add(rn["id"], where, "duplicate rule id in this pack");
       r.full_id = pack_out.id + "/" + r.id;
       r.feature = scalar(rn, "feature", where, p);
-      const auto& features = known_features();
-      if (!r.feature.empty() && std::find(features.begin(), features.end(), r.feature) == features.end())
-        p.add(rn["feature"], where, "unknown feature '" + r.feature + "' (expected one of: " + join(features) + ")");
-      else if (!r.feature.empty() && !r.id.empty() &&
-               (r.id.size() <= rule_id_prefix(r.feature).size() || r.id.rfind(rule_id_prefix(r.feature), 0) != 0))
+      const Feature* feature = r.feature.empty() ? nullptr : features.find(r.feature);
+      if (!r.feature.empty() && !feature)
+        p.add(rn["feature"], where, "unknown feature '" + r.feature + "' (expected one of: " + feature_names(features) + ")");
+      else if (feature && !r.id.empty() &&
+               (r.id.size() <= feature->rule_prefix.size() || r.id.rfind(feature->rule_prefix, 0) != 0))
         p.add(rn["id"], where,
-              "id must begin with '" + rule_id_prefix(r.feature) + "' followed by a name, because its feature is '" + r.feature +
-                  "' (each rule id names its feature: roots-..., sampling-..., logging-..., removed-..., "
-                  "http-sse-transport-...)");
+              "id must begin with '" + feature->rule_prefix + "' followed by a name, because its feature is '" + r.feature +
+                  "' (each rule id names its feature: " + prefix_names(features) + ")");
       const std::string sev = scalar(rn, "severity", where, p);
       if (!sev.empty() && !parse_severity(sev, r.severity))
         p.add(rn["severity"], where, "severity must be note, warning or error (got '" + sev + "')");
       r.message = scalar(rn, "message", where, p);
       r.advice = scalar(rn, "advice", where, p);
       r.link = scalar(rn, "link", where, p);
-      if (!r.link.empty() && r.link.rfind("https://", 0) != 0 && r.link.rfind("http://", 0) != 0)
+      if (!r.link.empty() && !is_http_url(r.link))
         p.add(rn["link"], where, "link must be an http(s) URL");
       r.deadline = scalar(rn, "deadline", where, p, /*required=*/false);
       YAML::Node match = rn["match"];
@@ -230,17 +310,21 @@ RuleSet load_rule_dir(const std::string& dir) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const auto ext = e.path().extension();
-    if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
+    if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml") && e.path().filename() != kFeatureFile)
+      files.push_back(e.path());
   }
   if (ec) throw RulePackError(dir + ": cannot list rules directory: " + ec.message());
   std::sort(files.begin(), files.end());
   if (files.empty()) throw RulePackError(dir + ": no rule packs (*.yaml) found");
+  // A directory of packs may define its own features; most use the project's.
+  const fs::path own = fs::path(dir) / kFeatureFile;
   RuleSet set;
+  set.features = load_feature_file(fs::exists(own, ec) ? own.string() : std::string(MCP_LINT_SOURCE_RULES_DIR) + "/" + kFeatureFile);
   std::string errors;
   for (const auto& f : files) {
     try {
       Pack pack;
-      auto rules = load_pack_file(f.string(), pack);
+      auto rules = load_pack_file(f.string(), set.features, pack);
       set.packs.push_back(pack);
       for (auto& r : rules) set.rules.push_back(std::move(r));
     } catch (const RulePackError& e) {

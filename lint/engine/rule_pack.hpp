@@ -1,6 +1,7 @@
 #pragma once
 // Rule packs: data loaded from rules/*.yaml (see rules/README.md for the format).
 // The engine knows nothing of any particular rule; it only knows matcher kinds.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,28 +10,28 @@
 
 namespace mcp_lint {
 
-// The matcher kinds a `match:` clause may name.
-inline const std::vector<std::string>& matcher_kinds() {
-  static const std::vector<std::string> kinds{"string-literal", "json-key", "int-literal", "call", "type", "enumerator", "override"};
-  return kinds;
-}
-// The features a rule may belong to: the three deprecated by 2026-07-28
-// (SEP-2577), what 2026-07-28 removed, and the HTTP+SSE transport, deprecated
-// on its own schedule (SEP-2596). `includeContext` belongs to sampling: its
-// removal follows Sampling's (deprecated.mdx).
-inline const std::vector<std::string>& known_features() {
-  static const std::vector<std::string> features{"roots", "sampling", "logging", "removed-2026", "http-sse-transport"};
-  return features;
-}
-// Every rule id begins with "<prefix>-" naming its feature, so that a bare
-// SARIF ruleId or a suppression tells the reader which feature is concerned.
-inline std::string rule_id_prefix(const std::string& feature) {
-  if (feature == "removed-2026") return "removed-";
-  return feature + "-";
-}
+// A feature rules belong to, from the rules directory's features.yaml (the
+// one place features are defined; format in rules/README.md, "Features").
+struct Feature {
+  std::string id;           // e.g. "sampling"
+  std::string title;        // shown in reports: "Sampling"
+  std::string deadline;     // status and earliest removal, shown in --report and SARIF help
+  std::string link;         // the specification page, http(s)
+  std::string rule_prefix;  // every rule id of this feature begins with it ("<id>-" unless set)
+};
+
+// The features in display order (the order of features.yaml).
+struct FeatureCatalog {
+  std::vector<Feature> features;
+  const Feature* find(const std::string& id) const;
+  // Position in display order; unknown features sort last.
+  std::size_t rank(const std::string& id) const;
+  // The prefix every rule id of the feature begins with ("<id>-" when unknown).
+  std::string rule_prefix(const std::string& id) const;
+};
 
 struct MatchClause {
-  std::string kind;                 // one of matcher_kinds()
+  std::string kind;                 // a row of matcher_kinds() (engine/matchers/matcher.hpp)
   std::vector<std::string> values;  // string-literal, json-key; int-literal (decimal text)
   std::vector<std::string> names;   // call, type, enumerator, override (fully qualified)
   std::vector<std::string> within;  // optional: context words (lower-cased), any of them
@@ -56,6 +57,7 @@ struct Pack {
 };
 
 struct RuleSet {
+  FeatureCatalog features;
   std::vector<Pack> packs;
   std::vector<Rule> rules;  // ordered by pack file name, then file order
   const Rule* find(const std::string& full_id) const;
@@ -67,10 +69,18 @@ struct RulePackError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Loads one pack file (validated). `file_label` is used in error messages.
-std::vector<Rule> load_pack_file(const std::string& path, Pack& pack_out);
-// Loads every *.yaml / *.yml in `dir` (sorted by name); throws RulePackError
-// listing every problem found (not only the first).
+// The name of the feature catalog in a rules directory; it is not a pack.
+inline constexpr const char* kFeatureFile = "features.yaml";
+
+// Loads a feature catalog (validated); throws RulePackError listing every
+// problem with file:line.
+FeatureCatalog load_feature_file(const std::string& path);
+// Loads one pack file, validated against `features`.
+std::vector<Rule> load_pack_file(const std::string& path, const FeatureCatalog& features, Pack& pack_out);
+// Loads `dir`: its features.yaml (or, when it has none, the one of the
+// project's rules/ directory, MCP_LINT_SOURCE_RULES_DIR) and every other
+// *.yaml / *.yml as a pack (sorted by name); throws RulePackError listing
+// every problem found (not only the first).
 RuleSet load_rule_dir(const std::string& dir);
 
 }  // namespace mcp_lint

@@ -4,12 +4,16 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <tuple>
 
 #include <clang-c/Index.h>
 
+#include "engine/index/fact_collector.hpp"
+#include "engine/inference/propagation.hpp"
+#include "engine/inference/vocabulary.hpp"
 #include "engine/suppression.hpp"
 #include "engine/tu_walker.hpp"
 #include "frontend/compile_units.hpp"
@@ -37,8 +41,15 @@ std::string take_string(CXString s) {
   return out;
 }
 
+// The project index the inference reads: every unit's facts, merged as units finish.
+struct SharedIndex {
+  bool enabled = false;
+  std::mutex mutex;
+  mcp_lint::index::ProjectIndex project;
+};
+
 UnitOutcome process_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
-                         bool want_includes) {
+                         bool want_includes, SharedIndex& shared) {
   UnitOutcome out;
   std::vector<const char*> argv;
   for (const auto& a : unit.args) argv.push_back(a.c_str());
@@ -66,6 +77,11 @@ UnitOutcome process_unit(CXIndex index, const CompileUnit& unit, const RuleEngin
     if (out.had_errors) break;
   }
   out.hits = engine.walk(tu, scope);
+  if (shared.enabled) {
+    mcp_lint::index::UnitFacts facts = mcp_lint::index::collect_facts(tu, scope);
+    std::lock_guard lock(shared.mutex);
+    shared.project.merge(facts);
+  }
   if (want_includes) {
     clang_getInclusions(
         tu,
@@ -85,13 +101,13 @@ UnitOutcome process_unit(CXIndex index, const CompileUnit& unit, const RuleEngin
 // Parses `units` on `jobs` threads; each thread owns its CXIndex (libclang
 // indexes are not shared across threads). Outcomes keep the units' order.
 std::vector<UnitOutcome> parse_all(const std::vector<CompileUnit>& units, const RuleEngine& engine, const ScopeFilter& scope,
-                                   unsigned jobs, bool want_includes, Progress& progress) {
+                                   unsigned jobs, bool want_includes, Progress& progress, SharedIndex& shared) {
   std::vector<UnitOutcome> outcomes(units.size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     CXIndex index = clang_createIndex(/*excludeDeclarationsFromPCH=*/0, /*displayDiagnostics=*/0);
     for (std::size_t i = next++; i < units.size(); i = next++) {
-      outcomes[i] = process_unit(index, units[i], engine, scope, want_includes);
+      outcomes[i] = process_unit(index, units[i], engine, scope, want_includes, shared);
       progress.tick();
     }
     clang_disposeIndex(index);
@@ -111,6 +127,82 @@ std::string display_path(const std::string& abs, const std::string& base) {
     return rel;
   }
   return abs;
+}
+
+using HitMap = std::map<std::tuple<std::string, std::string, unsigned>, RawHit>;
+
+// The rule of the inferred findings of a feature: its advice and link are
+// those of the feature's first rule in the packs (rules stay data).
+Rule inferred_rule(const std::string& feature, const RuleSet& rules) {
+  Rule r;
+  r.pack = "inferred";
+  r.id = rules.features.rule_prefix(feature) + "use";
+  r.full_id = r.pack + "/" + r.id;
+  r.feature = feature;
+  r.severity = Severity::warning;
+  r.message = "uses the deprecated " + feature + " feature through the project's own code";
+  for (const auto& rule : rules.rules)
+    if (rule.feature == feature) {
+      r.advice = rule.advice;
+      r.link = rule.link;
+      break;
+    }
+  return r;
+}
+
+// Seeds are the rule hits; inferred findings on a line a rule of the same
+// feature already reports are dropped (the rule's finding says it better).
+void add_inferred(LintResult& result, const HitMap& hits, index::ProjectIndex& idx, const RuleSet& rules,
+                  const std::string& base, SourceCache& sources) {
+  std::vector<inference::Seed> seeds;
+  std::set<std::tuple<std::string, std::string, unsigned>> reported;
+  for (const auto& [key, h] : hits) {
+    Finding probe;  // a suppressed anchor seeds nothing
+    probe.rule = h.rule->full_id;
+    probe.feature = h.rule->feature;
+    probe.abs_file = h.abs_file;
+    probe.line = h.line;
+    if (is_suppressed(sources, probe)) continue;
+    std::string what = h.rule->message;
+    if (auto cut = what.find(';'); cut != std::string::npos) what.erase(cut);
+    seeds.push_back(inference::Seed{h.rule->feature, index::Loc{idx.intern(h.abs_file), h.line, h.column}, what});
+    reported.emplace(h.rule->feature, h.abs_file, h.line);
+  }
+  const auto inferred = inference::infer(idx, seeds);
+  auto where = [&](index::Loc l) { return display_path(idx.path(l.file), base) + ":" + std::to_string(l.line); };
+  std::map<std::string, std::size_t> rule_of;
+  for (const auto& inf : inferred) {
+    const std::string& abs = idx.path(inf.at.file);
+    if (reported.count(std::make_tuple(inf.feature, abs, inf.at.line))) continue;
+    if (!rule_of.count(inf.feature)) {
+      rule_of[inf.feature] = result.inferred_rules.size();
+      result.inferred_rules.push_back(inferred_rule(inf.feature, rules));
+    }
+    const Rule& r = result.inferred_rules[rule_of[inf.feature]];
+    Finding f;
+    f.rule = r.full_id;
+    f.feature = r.feature;
+    f.confidence = inf.confidence;
+    f.severity = inf.confidence >= kConfidenceHigh ? Severity::warning : Severity::note;
+    f.why = inference::explain(inf, where);
+    f.message = r.message + ": " + f.why;
+    f.advice = r.advice;
+    f.link = r.link;
+    for (const auto& step : inf.chain) f.chain.push_back(ChainStep{display_path(idx.path(step.at.file), base), step.at.line, step.text});
+    f.abs_file = abs;
+    f.file = display_path(abs, base);
+    f.line = inf.at.line;
+    f.column = inf.at.column ? inf.at.column : 1;
+    f.snippet = sources.line(abs, inf.at.line);
+    f.fingerprint = compute_fingerprint(f.rule, f.file, f.snippet);
+    if (is_suppressed(sources, f)) {
+      ++result.suppressed;
+      continue;
+    }
+    result.findings.push_back(std::move(f));
+  }
+  std::sort(result.inferred_rules.begin(), result.inferred_rules.end(),
+            [](const Rule& a, const Rule& b) { return a.full_id < b.full_id; });
 }
 
 }  // namespace
@@ -180,7 +272,9 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   const RuleEngine engine(rules);
   const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   Progress progress(options.progress, units.size() + pending_headers.size());
-  auto outcomes = parse_all(units, engine, scope, jobs, header_phase, progress);
+  SharedIndex shared;
+  shared.enabled = options.infer;
+  auto outcomes = parse_all(units, engine, scope, jobs, header_phase, progress, shared);
 
   // Headers no source includes (header-only code) are parsed as units of their own.
   if (header_phase) {
@@ -191,7 +285,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     for (const auto& h : pending_headers)
       if (!included.count(h)) header_units.push_back(CompileUnit{h, header_args, false});
     progress.add_total(0);
-    auto more = parse_all(header_units, engine, scope, jobs, false, progress);
+    auto more = parse_all(header_units, engine, scope, jobs, false, progress, shared);
     for (std::size_t i = 0; i < header_units.size(); ++i) units.push_back(header_units[i]);
     for (auto& o : more) outcomes.push_back(std::move(o));
   }
@@ -206,7 +300,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   //    declaration matched by its type reference and its variable, counts once).
   LintResult result;
   result.units = units.size();
-  std::map<std::tuple<std::string, std::string, unsigned>, RawHit> merged;
+  HitMap merged;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const auto& o = outcomes[i];
     if (o.failed) ++result.units_failed;
@@ -243,8 +337,21 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     }
     result.findings.push_back(std::move(f));
   }
+  if (options.infer) add_inferred(result, merged, shared.project, rules, base, sources);
+  const auto before = result.findings.size();
+  std::erase_if(result.findings, [&](const Finding& f) { return f.confidence < options.min_confidence; });
+  result.below_confidence = before - result.findings.size();
   std::sort(result.findings.begin(), result.findings.end(), finding_less);
   return result;
+}
+
+RuleSet with_inferred_rules(const RuleSet& rules, const LintResult& result) {
+  RuleSet all = rules;
+  if (!result.inferred_rules.empty()) {
+    all.packs.push_back(Pack{"inferred", "Uses inferred from the rule hits through the project's own code", ""});
+    all.rules.insert(all.rules.end(), result.inferred_rules.begin(), result.inferred_rules.end());
+  }
+  return all;
 }
 
 std::size_t apply_baseline(LintResult& result, const std::set<std::string>& known) {

@@ -16,6 +16,8 @@ struct LintOptions {
   unsigned jobs = 0;               // 0: all cores
   bool progress = false;           // draw the progress bar
   std::string display_base;        // paths are shown relative to this (default: cwd)
+  bool infer = true;               // cross-unit inference from the rule hits (engine/inference/)
+  int min_confidence = kConfidenceMedium;  // findings below this confidence (0..100) are dropped
 };
 
 struct UnitProblem {
@@ -30,7 +32,12 @@ struct LintResult {
   std::size_t units_with_errors = 0; // parsed with error recovery (missing headers, ...)
   std::size_t units_failed = 0;      // libclang could not parse at all
   std::vector<UnitProblem> problems; // one per unit with errors or failure, sorted by file
+  std::vector<Rule> inferred_rules;  // the rules of inferred findings ("inferred/<feature>-use")
+  std::size_t below_confidence = 0;  // findings dropped by min_confidence
 };
+
+// The rule set the reporters describe: the packs' rules and the inferred ones.
+RuleSet with_inferred_rules(const RuleSet& rules, const LintResult& result);
 
 // Throws InputError (bad PATH, broken compile database) before any parsing.
 LintResult run_lint(const LintOptions& options, const RuleSet& rules);

@@ -24,7 +24,7 @@ struct FeatureGroup {
   std::size_t count = 0;
 };
 
-std::vector<FeatureGroup> group(const LintResult& result) {
+std::vector<FeatureGroup> group(const LintResult& result, const RuleSet& rules) {
   std::map<std::string, std::map<std::string, std::vector<const Finding*>>> tree;
   for (const auto& f : result.findings) tree[f.feature][f.file].push_back(&f);
   std::vector<FeatureGroup> out;
@@ -36,8 +36,8 @@ std::vector<FeatureGroup> group(const LintResult& result) {
     }
     out.push_back(std::move(g));
   }
-  std::stable_sort(out.begin(), out.end(), [](const FeatureGroup& a, const FeatureGroup& b) {
-    return feature_rank(a.feature) < feature_rank(b.feature);
+  std::stable_sort(out.begin(), out.end(), [&rules](const FeatureGroup& a, const FeatureGroup& b) {
+    return feature_rank(rules, a.feature) < feature_rank(rules, b.feature);
   });
   return out;
 }
@@ -55,7 +55,7 @@ std::string deadline_for(const RuleSet& rules, const std::string& feature) {
   // A rule may override the deadline text; use the first such override of the feature.
   for (const auto& r : rules.rules)
     if (r.feature == feature && !r.deadline.empty()) return r.deadline;
-  return feature_deadline(feature);
+  return feature_deadline(rules, feature);
 }
 
 std::string md_escape_code(const std::string& s) {
@@ -115,7 +115,7 @@ std::string svg_bars(const std::string& title, const std::vector<std::pair<std::
 }  // namespace
 
 void write_plan_markdown(std::ostream& os, const LintResult& result, const RuleSet& rules) {
-  const auto groups = group(result);
+  const auto groups = group(result, rules);
   std::set<std::string> files;
   for (const auto& f : result.findings) files.insert(f.file);
   os << "# MCP 2026-07-28 migration plan\n\n"
@@ -124,11 +124,11 @@ void write_plan_markdown(std::ostream& os, const LintResult& result, const RuleS
      << " with errors recovered, " << result.units_failed << " failed; " << result.suppressed << " sites suppressed).\n\n";
   os << "| Feature | Sites | Files | Deadline |\n|---|---:|---:|---|\n";
   for (const auto& g : groups)
-    os << "| [" << feature_title(g.feature) << "](#" << anchor(feature_title(g.feature)) << ") | " << g.count << " | "
+    os << "| [" << feature_title(rules, g.feature) << "](#" << anchor(feature_title(rules, g.feature)) << ") | " << g.count << " | "
        << g.files.size() << " | " << deadline_for(rules, g.feature) << " |\n";
   if (groups.empty()) os << "| (none) | 0 | 0 | |\n";
   for (const auto& g : groups) {
-    os << "\n## " << feature_title(g.feature) << "\n\n"
+    os << "\n## " << feature_title(rules, g.feature) << "\n\n"
        << "**" << g.count << "** sites in **" << g.files.size() << "** files. **Deadline:** " << deadline_for(rules, g.feature)
        << "\n";
     for (const auto& fg : g.files) {
@@ -143,11 +143,11 @@ void write_plan_markdown(std::ostream& os, const LintResult& result, const RuleS
 }
 
 void write_plan_html(std::ostream& os, const LintResult& result, const RuleSet& rules) {
-  const auto groups = group(result);
+  const auto groups = group(result, rules);
   std::set<std::string> files;
   for (const auto& f : result.findings) files.insert(f.file);
   std::vector<std::pair<std::string, std::size_t>> by_feature;
-  for (const auto& g : groups) by_feature.emplace_back(feature_title(g.feature), g.count);
+  for (const auto& g : groups) by_feature.emplace_back(feature_title(rules, g.feature), g.count);
   auto dirs_map = per_directory(result);
   std::vector<std::pair<std::string, std::size_t>> by_dir(dirs_map.begin(), dirs_map.end());
   std::stable_sort(by_dir.begin(), by_dir.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -165,12 +165,12 @@ void write_plan_html(std::ostream& os, const LintResult& result, const RuleSet& 
      << " failed; " << result.suppressed << " sites suppressed).</p>\n";
   os << "<table><tr><th>Feature</th><th>Sites</th><th>Files</th><th>Deadline</th></tr>\n";
   for (const auto& g : groups)
-    os << "<tr><td><a href=\"#" << anchor(feature_title(g.feature)) << "\">" << html(feature_title(g.feature)) << "</a></td><td>"
+    os << "<tr><td><a href=\"#" << anchor(feature_title(rules, g.feature)) << "\">" << html(feature_title(rules, g.feature)) << "</a></td><td>"
        << g.count << "</td><td>" << g.files.size() << "</td><td>" << html(deadline_for(rules, g.feature)) << "</td></tr>\n";
   os << "</table>\n<div class=\"charts\">\n"
      << svg_bars("Findings per feature", by_feature) << svg_bars("Findings per directory", by_dir) << "</div>\n";
   for (const auto& g : groups) {
-    os << "<h2 id=\"" << anchor(feature_title(g.feature)) << "\">" << html(feature_title(g.feature)) << " (" << g.count
+    os << "<h2 id=\"" << anchor(feature_title(rules, g.feature)) << "\">" << html(feature_title(rules, g.feature)) << " (" << g.count
        << ")</h2>\n<p class=\"deadline\"><b>Deadline:</b> " << html(deadline_for(rules, g.feature)) << "</p>\n";
     for (const auto& fg : g.files) {
       os << "<h3><code>" << html(fg.file) << "</code> (" << fg.sites.size() << ")</h3>\n<ul>\n";

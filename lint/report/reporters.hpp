@@ -29,12 +29,12 @@ nlohmann::json make_sarif(const LintResult& result, const RuleSet& rules, const 
 void write_plan_markdown(std::ostream& os, const LintResult& result, const RuleSet& rules);
 void write_plan_html(std::ostream& os, const LintResult& result, const RuleSet& rules);
 
-// Deadline and status of a feature per the 2026-07-28 revision
-// (shared/spec/2026-07-28/deprecated.mdx and changelog.mdx).
-std::string feature_title(const std::string& feature);
-std::string feature_deadline(const std::string& feature);
-// Display order of features: roots, sampling, logging, http-sse-transport, removed-2026, then others.
-int feature_rank(const std::string& feature);
+// A feature's title, deadline text and display order, from the rule set's
+// feature catalog (rules/features.yaml); an unknown feature shows its id, a
+// pointer to the rule's link, and sorts last.
+std::string feature_title(const RuleSet& rules, const std::string& feature);
+std::string feature_deadline(const RuleSet& rules, const std::string& feature);
+std::size_t feature_rank(const RuleSet& rules, const std::string& feature);
 
 std::string tool_version();
 

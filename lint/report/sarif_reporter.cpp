@@ -41,6 +41,11 @@ std::string uri_encode(const std::string& path) {
   return out;
 }
 
+nlohmann::json artifact_for(const std::string& file) {
+  if (!file.empty() && file[0] == '/') return {{"uri", "file://" + uri_encode(file)}};
+  return {{"uri", uri_encode(file)}, {"uriBaseId", "SRCROOT"}};
+}
+
 const char* sarif_level(Severity s) { return severity_name(s); }  // note|warning|error are SARIF levels too
 
 }  // namespace
@@ -57,35 +62,50 @@ nlohmann::json make_sarif(const LintResult& result, const RuleSet& rules, const 
         {"id", r.full_id},
         {"name", pascal_case(r.feature + "-" + r.id)},
         {"shortDescription", {{"text", r.message}}},
-        {"fullDescription", {{"text", r.message + ". Feature: " + feature_title(r.feature) + ". " + feature_deadline(r.feature)}}},
+        {"fullDescription", {{"text", r.message + ". Feature: " + feature_title(rules, r.feature) + ". " + feature_deadline(rules, r.feature)}}},
         {"help",
          {{"text", r.advice + "\nSpecification: " + r.link},
-          {"markdown", "**Migration (" + feature_title(r.feature) + "):** " + r.advice + "\n\n" +
-                           feature_deadline(r.feature) + "\n\n[Specification](" + r.link + ")"}}},
+          {"markdown", "**Migration (" + feature_title(rules, r.feature) + "):** " + r.advice + "\n\n" +
+                           feature_deadline(rules, r.feature) + "\n\n[Specification](" + r.link + ")"}}},
         {"helpUri", r.link},
         {"defaultConfiguration", {{"level", sarif_level(r.severity)}}},
-        {"properties", {{"tags", tags}, {"feature", r.feature}, {"precision", "high"}}},
+        {"properties", {{"tags", tags}, {"feature", r.feature}, {"precision", r.pack == "inferred" ? "medium" : "high"}}},
     });
   }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& f : result.findings) {
-    nlohmann::json artifact;
-    if (!f.file.empty() && f.file[0] == '/') {
-      artifact = {{"uri", "file://" + uri_encode(f.file)}};
-    } else {
-      artifact = {{"uri", uri_encode(f.file)}, {"uriBaseId", "SRCROOT"}};
-    }
+    const nlohmann::json artifact = artifact_for(f.file);
     nlohmann::json res = {
         {"ruleId", f.rule},
         {"level", sarif_level(f.severity)},
-        {"message", {{"text", f.message + " (" + feature_title(f.feature) + "). " + f.advice}}},
+        {"message", {{"text", f.message + " (" + feature_title(rules, f.feature) + "). " + f.advice}}},
         {"locations",
          {{{"physicalLocation",
             {{"artifactLocation", artifact},
              {"region", {{"startLine", f.line}, {"startColumn", f.column}, {"snippet", {{"text", f.snippet}}}}}}}}}},
         {"partialFingerprints", {{"mcpLint/v1", f.fingerprint}}},
-        {"properties", {{"feature", f.feature}}},
+        {"rank", static_cast<double>(f.confidence)},
+        {"properties", {{"feature", f.feature}, {"confidence", f.confidence}, {"confidenceBand", confidence_band(f.confidence)}}},
     };
+    if (!f.chain.empty()) {
+      // The evidence: each step as a related location, and the whole chain as
+      // one thread flow from this site down to the rule hit it rests on.
+      auto location = [&](const ChainStep& s, std::size_t id) {
+        nlohmann::json loc = {{"physicalLocation", {{"artifactLocation", artifact_for(s.file)}, {"region", {{"startLine", s.line}}}}},
+                              {"message", {{"text", s.text}}}};
+        if (id) loc["id"] = id;
+        return loc;
+      };
+      nlohmann::json related = nlohmann::json::array();
+      nlohmann::json flow = nlohmann::json::array();
+      flow.push_back({{"location", {{"physicalLocation", res["locations"][0]["physicalLocation"]}, {"message", {{"text", f.message}}}}}});
+      for (std::size_t i = 0; i < f.chain.size(); ++i) {
+        related.push_back(location(f.chain[i], i + 1));
+        flow.push_back({{"location", location(f.chain[i], 0)}});
+      }
+      res["relatedLocations"] = std::move(related);
+      res["codeFlows"] = {{{"threadFlows", {{{"locations", std::move(flow)}}}}}};
+    }
     if (auto it = rule_index.find(f.rule); it != rule_index.end()) res["ruleIndex"] = it->second;
     results.push_back(std::move(res));
   }

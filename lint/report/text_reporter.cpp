@@ -21,8 +21,9 @@ void write_text(std::ostream& os, const LintResult& result, bool color) {
   auto c = [color](const char* code) { return color ? code : ""; };
   for (const auto& f : result.findings) {
     os << c(kBold) << f.file << ':' << f.line << ':' << f.column << ": " << c(kReset) << c(severity_color(f.severity))
-       << severity_name(f.severity) << ": " << c(kReset) << c(kBold) << f.message << " [" << f.rule << "]" << c(kReset)
-       << '\n';
+       << severity_name(f.severity) << ": " << c(kReset) << c(kBold) << f.message << " [" << f.rule;
+    if (f.confidence < 100) os << ", confidence " << f.confidence << " (" << confidence_band(f.confidence) << ")";
+    os << "]" << c(kReset) << '\n';
     const std::string number = std::to_string(f.line);
     const std::string gutter(number.size() + 1, ' ');
     os << ' ' << number << " | " << f.snippet << '\n';

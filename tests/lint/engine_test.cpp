@@ -18,6 +18,11 @@ using namespace mcp_lint;
 
 namespace {
 
+// The rule engine alone (the inference has its own tests: inference_test.cpp, data/inference/).
+LintResult rule_hits(const std::string& dir, const RuleSet& rules, unsigned jobs = 2) {
+  return lint_dir(dir, rules, jobs, /*infer=*/false);
+}
+
 // One line per finding: readable when two runs differ.
 std::string compact(const LintResult& r) {
   std::string out;
@@ -34,7 +39,7 @@ const RuleSet& test_rules() {
 std::string engine_dir() { return test_dir() + "/data/engine"; }
 
 TEST(Engine, FindingInAHeaderIncludedByManyUnitsIsReportedOnce) {
-  const auto result = lint_dir(test_dir() + "/data/dedupe", test_rules());
+  auto result = rule_hits(test_dir() + "/data/dedupe", test_rules());
   EXPECT_EQ(result.units, 2u);  // a.cpp and b.cpp; shared.hpp is included, not parsed alone
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].file, "shared.hpp");
@@ -42,6 +47,7 @@ TEST(Engine, FindingInAHeaderIncludedByManyUnitsIsReportedOnce) {
 }
 
 TEST(Engine, OutputIsIdenticalWhateverTheNumberOfJobs) {
+  // With the inference: the merged index and its propagation are deterministic too.
   const auto serial = lint_dir(engine_dir(), test_rules(), 1);
   const auto parallel = lint_dir(engine_dir(), test_rules(), 4);
   EXPECT_EQ(compact(serial), compact(parallel));
@@ -56,7 +62,7 @@ TEST(Engine, RealRulesOnFixturesAreDeterministicToo) {
 }
 
 TEST(Engine, UnitWithMissingDependenciesIsCountedAndStillAnalysed) {
-  const auto result = lint_dir(engine_dir(), test_rules());
+  const auto result = rule_hits(engine_dir(), test_rules());
   EXPECT_EQ(result.units_with_errors, 1u);
   EXPECT_EQ(result.units_failed, 0u);
   ASSERT_EQ(result.problems.size(), 1u);
@@ -67,7 +73,7 @@ TEST(Engine, UnitWithMissingDependenciesIsCountedAndStillAnalysed) {
 }
 
 TEST(Engine, SuppressionCommentsRemoveFindingsAndAreCounted) {
-  const auto result = lint_dir(engine_dir(), test_rules());
+  const auto result = rule_hits(engine_dir(), test_rules());
   // suppress.cpp: a (rule id), b (feature, line before), c (bare), e (pack).
   EXPECT_EQ(result.suppressed, 4u);
   const auto found = findings_in(result, engine_dir() + "/suppress.cpp");
@@ -85,7 +91,7 @@ TEST(Suppression, MarkerMustBeInACommentAndNameTheRuleFeatureOrPack) {
 }
 
 TEST(Baseline, KnownFindingsAreNotNew) {
-  auto result = lint_dir(engine_dir(), test_rules());
+  auto result = rule_hits(engine_dir(), test_rules());
   const auto total = result.findings.size();
   ASSERT_GT(total, 3u);
   // Baseline = the run without its first finding: exactly that one stays new.
@@ -102,7 +108,7 @@ TEST(Baseline, KnownFindingsAreNotNew) {
 }
 
 TEST(Baseline, AcceptsSarifAndRejectsGarbage) {
-  auto result = lint_dir(test_dir() + "/data/dedupe", test_rules());
+  auto result = rule_hits(test_dir() + "/data/dedupe", test_rules());
   TempDir tmp;
   const auto sarif = tmp.write("b.sarif", make_sarif(result, test_rules(), tmp.path()).dump());
   EXPECT_EQ(load_baseline(sarif).size(), 1u);
@@ -151,10 +157,11 @@ TEST(CompileDatabase, UnitsComeFromTheDatabaseAndMatchInferredFlags) {
   opts.compile_db = tmp.path() + "/build";
   opts.paths = {engine_dir()};
   opts.display_base = engine_dir();
+  opts.infer = false;  // the rule hits of both modes are compared
   const auto with_db = run_lint(opts, test_rules());
   EXPECT_EQ(with_db.units, 2u);
   EXPECT_EQ(with_db.units_with_errors, 0u);
-  const auto inferred = lint_dir(engine_dir(), test_rules());
+  const auto inferred = rule_hits(engine_dir(), test_rules());
   EXPECT_EQ(findings_in(with_db, engine_dir() + "/uses.cpp"), findings_in(inferred, engine_dir() + "/uses.cpp"));
   EXPECT_FALSE(findings_in(with_db, engine_dir() + "/uses.cpp").empty());
 }
@@ -198,7 +205,7 @@ TEST(Frontend, ResourceDirHasTheBuiltinHeaders) {
   // A unit using a builtin header parses without errors.
   TempDir tmp;
   tmp.write("b.cpp", "#include <stddef.h>\n#include <stdarg.h>\nsize_t n = sizeof(va_list);\n");
-  const auto result = lint_dir(tmp.path(), test_rules());
+  const auto result = rule_hits(tmp.path(), test_rules());
   EXPECT_EQ(result.units_with_errors, 0u);
 }
 

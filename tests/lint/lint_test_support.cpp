@@ -46,10 +46,11 @@ Expectations parse_expectations(const std::string& file_path) {
   return out;
 }
 
-mcp_lint::LintResult lint_dir(const std::string& dir, const mcp_lint::RuleSet& rules, unsigned jobs) {
+mcp_lint::LintResult lint_dir(const std::string& dir, const mcp_lint::RuleSet& rules, unsigned jobs, bool infer) {
   mcp_lint::LintOptions opts;
   opts.paths = {dir};
   opts.jobs = jobs;
+  opts.infer = infer;
   opts.display_base = dir;
   return mcp_lint::run_lint(opts, rules);
 }

@@ -20,7 +20,8 @@ using Expectations = std::set<std::pair<unsigned, std::string>>;
 Expectations parse_expectations(const std::string& file_path);
 std::set<std::string> parse_expectation_line(const std::string& line);
 
-mcp_lint::LintResult lint_dir(const std::string& dir, const mcp_lint::RuleSet& rules, unsigned jobs = 2);
+// `infer`: also the cross-unit inference (inferred/... findings), as mcp-lint does by default.
+mcp_lint::LintResult lint_dir(const std::string& dir, const mcp_lint::RuleSet& rules, unsigned jobs = 2, bool infer = true);
 
 // Findings of `result` in `abs_file` as (line, rule).
 Expectations findings_in(const mcp_lint::LintResult& result, const std::string& abs_file);

@@ -239,9 +239,11 @@ TEST(JsonReport, FindingShapeIsTheContract) {
   const json j = make_json_report(one_finding(), RunSummary{3});
   const json& f = j["findings"][0];
   for (const char* k : {"rule", "feature", "severity", "file", "line", "column", "message", "advice", "link", "snippet",
-                        "fingerprint"})
+                        "fingerprint", "confidence", "confidence_band"})
     EXPECT_TRUE(f.contains(k)) << k;
-  EXPECT_EQ(f.size(), 11u);
+  EXPECT_EQ(f.size(), 13u);  // rule hits: no "why"/"chain" (inferred findings add them)
+  EXPECT_EQ(f["confidence"], 100);
+  EXPECT_EQ(f["confidence_band"], "high");
   EXPECT_EQ(j["summary"]["baseline_matched"], 3);
   EXPECT_EQ(j["summary"]["by_feature"]["sampling"], 1);
 }
@@ -288,6 +290,9 @@ TEST(PlanReport, HtmlIsSelfContainedWithChartsAndEscaping) {
 
 // Deadlines follow specification/2026-07-28/deprecated.mdx.
 TEST(Deadlines, MatchTheDeprecatedFeaturesRegistry) {
+  const auto rules = load_rule_dir(rules_dir());
+  const auto feature_deadline = [&](const std::string& f) { return mcp_lint::feature_deadline(rules, f); };
+  const auto feature_rank = [&](const std::string& f) { return mcp_lint::feature_rank(rules, f); };
   for (const char* f : {"roots", "sampling", "logging"}) {
     EXPECT_NE(feature_deadline(f).find("Deprecated in 2026-07-28 (SEP-2577)"), std::string::npos) << f;
     EXPECT_NE(feature_deadline(f).find("on or after 2027-07-28"), std::string::npos) << f;
@@ -296,7 +301,6 @@ TEST(Deadlines, MatchTheDeprecatedFeaturesRegistry) {
   EXPECT_EQ(feature_deadline("http-sse-transport").find("2027-07-28"), std::string::npos);
   EXPECT_NE(feature_deadline("removed-2026").find("removed in 2026-07-28"), std::string::npos);
   // includeContext "thisServer"/"allServers" is filed under sampling: its removal follows Sampling.
-  const auto rules = load_rule_dir(rules_dir());
   for (const auto& r : rules.rules) {
     bool include_context = false;
     for (const auto& c : r.clauses)
@@ -307,6 +311,48 @@ TEST(Deadlines, MatchTheDeprecatedFeaturesRegistry) {
   // Feature order in reports: deprecated ones first, then what is already removed.
   EXPECT_LT(feature_rank("logging"), feature_rank("http-sse-transport"));
   EXPECT_LT(feature_rank("http-sse-transport"), feature_rank("removed-2026"));
+}
+
+}  // namespace
+
+namespace {
+
+// Inferred findings carry their evidence: SARIF rank (the confidence), the
+// chain as relatedLocations and a codeFlow, and a driver rule of their own.
+TEST(Sarif, InferredFindingsCarryRankRelatedLocationsAndCodeFlows) {
+  const LintResult result = lint_dir(test_dir() + "/data/inference", real_rules());
+  const RuleSet described = with_inferred_rules(real_rules(), result);
+  const json sarif = make_sarif(result, described, test_dir() + "/data/inference");
+  SarifChecker check;
+  check.log(sarif);
+  std::string all;
+  for (const auto& e : check.errors) all += "\n  " + e;
+  EXPECT_TRUE(check.errors.empty()) << all;
+  std::size_t inferred = 0;
+  for (const auto& res : sarif["runs"][0]["results"]) {
+    if (res["ruleId"].get<std::string>().rfind("inferred/", 0) != 0) {
+      EXPECT_EQ(res["rank"], 100.0);
+      continue;
+    }
+    ++inferred;
+    EXPECT_TRUE(res.contains("ruleIndex")) << res["ruleId"];
+    EXPECT_LT(res["rank"].get<double>(), 100.0);
+    ASSERT_TRUE(res.contains("relatedLocations"));
+    ASSERT_FALSE(res["relatedLocations"].empty());
+    EXPECT_GE(res["relatedLocations"][0]["physicalLocation"]["region"]["startLine"].get<int>(), 1);
+    const json& flow = res["codeFlows"][0]["threadFlows"][0]["locations"];
+    EXPECT_EQ(flow.size(), res["relatedLocations"].size() + 1);
+  }
+  EXPECT_GT(inferred, 5u);
+  // The chain in text form names the seed: a call of create_message leads to the method string.
+  bool found = false;
+  for (const auto& f : result.findings)
+    if (f.file == "app.cpp" && f.line == 9) {
+      found = true;
+      EXPECT_EQ(f.why, "calls app::Client::create_message, which sends or handles sampling/createMessage at client.cpp:10");
+      EXPECT_GE(f.confidence, kConfidenceHigh);
+    }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

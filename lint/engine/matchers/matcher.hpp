@@ -54,6 +54,25 @@ std::unique_ptr<Matcher> make_type_matcher(const std::vector<Binding>& clauses);
 std::unique_ptr<Matcher> make_enumerator_matcher(const std::vector<Binding>& clauses);
 std::unique_ptr<Matcher> make_override_matcher(const std::vector<Binding>& clauses);
 
+// The list a clause of a kind carries: `values` (literal text) or `names`
+// (fully qualified names).
+enum class ClauseList { values, names };
+
+// One row per matcher kind a rule's `match:` clause may name: the one place
+// kinds are defined (pack validation, its error messages and build_matchers
+// all read it). A new kind is a file with its factory, a row in
+// matcher_kinds() (matcher_factory.cpp) and a section in rules/README.md.
+struct MatcherKind {
+  const char* kind;  // the `kind:` text
+  ClauseList list;
+  std::unique_ptr<Matcher> (*make)(const std::vector<Binding>& clauses);
+  // Optional: validates and normalises one entry of the list in place
+  // (int-literal: "0x7d02" -> "32002"); returns the problem, empty when valid.
+  std::string (*normalize)(std::string& entry) = nullptr;
+};
+const std::vector<MatcherKind>& matcher_kinds();
+const MatcherKind* find_matcher_kind(const std::string& kind);
+
 // Builds one matcher per kind used by the rule set.
 std::vector<std::unique_ptr<Matcher>> build_matchers(const RuleSet& rules);
 

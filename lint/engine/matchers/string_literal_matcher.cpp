@@ -1,7 +1,8 @@
 // kind: string-literal — a string literal equal to one of `values`, wherever it
 // is written in code (never in comments: those are not cursors). A literal held
 // in a const/constexpr variable or a macro is reported where it is defined and
-// again where the variable/macro is used.
+// again where the variable/macro is used. A literal that is a comma-separated
+// list ("Content-Type, Mcp-Session-Id") matches when one of its items does.
 #include "engine/cursor_util.hpp"
 #include "engine/matchers/matcher.hpp"
 
@@ -20,17 +21,17 @@ class StringLiteralMatcher final : public Matcher {
   void visit(CXCursor c, WalkContext& ctx) const override {
     switch (clang_getCursorKind(c)) {
       case CXCursor_StringLiteral:
-        if (auto v = decode_string_literal(cursor_spelling(c))) emit_bindings(index_, *v, c, clang_getCursorLocation(c), ctx);
+        if (auto v = decode_string_literal(cursor_spelling(c))) emit_value(*v, c, clang_getCursorLocation(c), ctx);
         break;
       case CXCursor_DeclRefExpr:
       case CXCursor_MemberRefExpr: {
         CXCursor ref = clang_getCursorReferenced(c);
-        if (auto v = const_variable_string(ref)) emit_bindings(index_, *v, c, clang_getCursorLocation(c), ctx);
+        if (auto v = const_variable_string(ref)) emit_value(*v, c, clang_getCursorLocation(c), ctx);
         break;
       }
       case CXCursor_MacroDefinition:
         // Report each matching literal token of the definition at its own position.
-        for_each_literal_token(ctx.tu(), c, [&](const std::string& v, CXSourceLocation loc) { emit_bindings(index_, v, c, loc, ctx); });
+        for_each_literal_token(ctx.tu(), c, [&](const std::string& v, CXSourceLocation loc) { emit_value(v, c, loc, ctx); });
         break;
       case CXCursor_MacroExpansion: {
         // Uses of a macro whose body holds a matching literal; the AST literal
@@ -39,7 +40,7 @@ class StringLiteralMatcher final : public Matcher {
         CXCursor def = clang_getCursorReferenced(c);
         if (clang_Cursor_isNull(def) || clang_getCursorKind(def) != CXCursor_MacroDefinition) break;
         for_each_literal_token(ctx.tu(), def, [&](const std::string& v, CXSourceLocation) {
-          emit_bindings(index_, v, c, clang_getCursorLocation(c), ctx);
+          emit_value(v, c, clang_getCursorLocation(c), ctx);
         });
         break;
       }
@@ -49,6 +50,27 @@ class StringLiteralMatcher final : public Matcher {
   }
 
  private:
+  // The whole value, else each item of a comma-separated list (header lists
+  // such as "Content-Type, Mcp-Session-Id"); prose ("call roots/list first")
+  // is not a list and does not match.
+  void emit_value(const std::string& v, CXCursor c, CXSourceLocation loc, WalkContext& ctx) const {
+    if (index_.count(v) || v.find(',') == std::string::npos || v.size() > 512) {
+      emit_bindings(index_, v, c, loc, ctx);
+      return;
+    }
+    std::size_t start = 0;
+    while (start <= v.size()) {
+      std::size_t end = v.find(',', start);
+      if (end == std::string::npos) end = v.size();
+      std::size_t b = v.find_first_not_of(" \t", start), e = v.find_last_not_of(" \t", end == 0 ? 0 : end - 1);
+      if (b != std::string::npos && b < end && e != std::string::npos && e >= b) {
+        const std::string item = v.substr(b, e - b + 1);
+        if (item.find(' ') == std::string::npos && index_.count(item)) emit_bindings(index_, item, c, loc, ctx);
+      }
+      start = end + 1;
+    }
+  }
+
   template <typename F>
   static void for_each_literal_token(CXTranslationUnit tu, CXCursor def, F&& f) {
     CXToken* tokens = nullptr;

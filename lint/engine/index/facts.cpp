@@ -1,0 +1,74 @@
+#include "engine/index/facts.hpp"
+
+namespace mcp_lint::index {
+
+std::uint32_t ProjectIndex::intern(const std::string& path) {
+  auto [it, added] = file_ids_.emplace(path, static_cast<std::uint32_t>(files_.size()));
+  if (added) files_.push_back(path);
+  return it->second;
+}
+
+void ProjectIndex::merge(const UnitFacts& unit) {
+  std::vector<std::uint32_t> remap;
+  remap.reserve(unit.files.size());
+  for (const auto& f : unit.files) remap.push_back(intern(f));
+  auto loc = [&](Loc l) {
+    l.file = remap[l.file];
+    return l;
+  };
+  for (const auto& f : unit.functions) {
+    auto [it, added] = functions.try_emplace(f.usr, f);
+    FunctionFact& g = it->second;
+    if (added) g.decls.clear();
+    for (Loc l : f.decls) g.decls.insert(loc(l));
+    if (f.has_body && !g.has_body) {
+      g.has_body = true;
+      g.body_begin = loc(f.body_begin);
+      g.body_end = f.body_end;
+    } else if (added && f.has_body) {
+      g.body_begin = loc(f.body_begin);
+    }
+    g.overrides.insert(f.overrides.begin(), f.overrides.end());
+    g.type_usrs.insert(f.type_usrs.begin(), f.type_usrs.end());
+    if (g.parent_usr.empty()) g.parent_usr = f.parent_usr;
+  }
+  for (const auto& t : unit.types) {
+    auto [it, added] = types.try_emplace(t.usr, t);
+    if (added) it->second.decls.clear();
+    for (Loc l : t.decls) it->second.decls.insert(loc(l));
+    it->second.enumerators.insert(t.enumerators.begin(), t.enumerators.end());
+    it->second.enumerator_usrs.insert(t.enumerator_usrs.begin(), t.enumerator_usrs.end());
+    it->second.aliased.insert(t.aliased.begin(), t.aliased.end());
+  }
+  for (const auto& v : unit.vars) {
+    auto [it, added] = vars.try_emplace(v.usr, v);
+    if (added) it->second.decls.clear();
+    for (Loc l : v.decls) it->second.decls.insert(loc(l));
+    it->second.type_usrs.insert(v.type_usrs.begin(), v.type_usrs.end());
+  }
+  for (CallFact c : unit.calls) {
+    c.at = loc(c.at);
+    calls.insert(std::move(c));
+  }
+  for (RefFact r : unit.refs) {
+    r.at = loc(r.at);
+    refs.insert(std::move(r));
+  }
+  for (MethodLiteralFact m : unit.method_literals) {
+    m.at = loc(m.at);
+    method_literals.insert(std::move(m));
+  }
+  for (KeyLiteralFact k : unit.key_literals) {
+    k.at = loc(k.at);
+    key_literals.insert(std::move(k));
+  }
+  for (const auto& m : unit.macros) {
+    auto& g = macros[m.name];
+    g.name = m.name;
+    g.identifiers.insert(m.identifiers.begin(), m.identifiers.end());
+    for (Loc l : m.definitions) g.definitions.insert(loc(l));
+  }
+  for (const auto& [name, at] : unit.macro_expansions) macro_expansions.emplace(name, loc(at));
+}
+
+}  // namespace mcp_lint::index

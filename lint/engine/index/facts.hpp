@@ -1,0 +1,141 @@
+#pragma once
+// Facts about one translation unit, keyed by USR (libclang's cross-unit
+// identity of a declaration), and the project index they merge into. The
+// collector (fact_collector.hpp) knows nothing of MCP; the inference
+// (engine/inference/) reads the merged index.
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace mcp_lint::index {
+
+// A position: an interned absolute file path and a 1-based line.
+struct Loc {
+  std::uint32_t file = 0;
+  unsigned line = 0;
+  unsigned column = 0;
+  auto operator<=>(const Loc&) const = default;
+};
+
+struct FunctionFact {
+  std::string usr;
+  std::string name;       // spelling ("create_message")
+  std::string qualified;  // "mcp::Client::create_message"
+  std::string parent_usr; // the class of a method, else empty
+  unsigned arity = 0;     // number of parameters
+  std::set<Loc> decls;    // every declaration and the definition (name position)
+  bool has_body = false;
+  Loc body_begin;         // extent of the definition (file, first line)
+  unsigned body_end = 0;  // last line of the definition
+  std::set<std::string> overrides;   // USRs of the methods this one directly overrides
+  std::set<std::string> type_usrs;   // records/enums named by its parameters and return type
+};
+
+struct CallFact {
+  std::string caller;      // USR of the enclosing function ("" at namespace scope)
+  std::string callee;      // USR of the resolved callee, "" when libclang cannot resolve it
+  std::string name;        // callee spelling (for unresolved, dependent calls)
+  unsigned arity = 0;
+  bool returned = false;   // the call is the operand of a return statement (a wrapper's forward)
+  std::string initializes; // USR of the variable whose initializer holds the call ("" if none)
+  Loc at;
+  auto operator<=>(const CallFact&) const = default;
+};
+
+// A record (class/struct/union) or an enum.
+struct TypeFact {
+  std::string usr;
+  std::string name;
+  std::string qualified;
+  std::string parent_name;  // enclosing record's name ("LoggingLevel" for LoggingLevel::Value)
+  bool is_enum = false;
+  std::set<Loc> decls;
+  std::set<std::string> enumerators;       // lower-cased enumerator names
+  std::set<std::string> enumerator_usrs;
+  std::set<std::string> aliased;  // a typedef/alias: the records/enums its underlying type names
+};
+
+// A field, variable or parameter declaration.
+struct VarFact {
+  std::string usr;
+  std::string name;
+  std::string owner;   // USR of the record (fields) or of the enclosing function
+  bool is_field = false;
+  std::set<std::string> type_usrs;
+  std::set<Loc> decls;
+};
+
+// A reference to a declaration (field, variable, enumerator, function, type) at a position.
+struct RefFact {
+  std::string target;  // USR
+  std::string in_function;
+  Loc at;
+  auto operator<=>(const RefFact&) const = default;
+};
+
+// A string literal that looks like a JSON-RPC method ("tools/call"), by function:
+// tells a dispatcher (many methods) from a feature API (one).
+// A reference to a const variable holding such a literal counts where it is used.
+struct MethodLiteralFact {
+  std::string in_function;
+  std::string value;
+  Loc at;
+  auto operator<=>(const MethodLiteralFact&) const = default;
+};
+
+// An identifier-like string literal ("messages", "maxTokens"): a JSON key or
+// field name candidate, by function and position.
+struct KeyLiteralFact {
+  std::string in_function;
+  Loc at;
+  auto operator<=>(const KeyLiteralFact&) const = default;
+};
+
+struct MacroFact {
+  std::string name;
+  std::set<std::string> identifiers;  // identifiers of the definition's body
+  std::set<Loc> definitions;
+};
+
+// What one unit contributes. Paths are interned per unit in `files`.
+struct UnitFacts {
+  std::vector<std::string> files;
+  std::vector<FunctionFact> functions;
+  std::vector<CallFact> calls;
+  std::vector<TypeFact> types;
+  std::vector<VarFact> vars;
+  std::vector<RefFact> refs;
+  std::vector<MethodLiteralFact> method_literals;
+  std::vector<KeyLiteralFact> key_literals;
+  std::vector<MacroFact> macros;
+  std::vector<std::pair<std::string, Loc>> macro_expansions;  // (macro name, site)
+};
+
+// The whole project: facts of every unit merged by USR (a header seen by many
+// units contributes once). Paths are interned project-wide.
+class ProjectIndex {
+ public:
+  void merge(const UnitFacts& unit);
+
+  const std::string& path(std::uint32_t file) const { return files_[file]; }
+  std::uint32_t intern(const std::string& path);
+
+  std::map<std::string, FunctionFact> functions;
+  std::map<std::string, TypeFact> types;
+  std::map<std::string, VarFact> vars;
+  std::set<CallFact> calls;
+  std::set<RefFact> refs;
+  std::set<MethodLiteralFact> method_literals;
+  std::set<KeyLiteralFact> key_literals;
+  std::map<std::string, MacroFact> macros;
+  std::set<std::pair<std::string, Loc>> macro_expansions;
+
+ private:
+  std::vector<std::string> files_;
+  std::map<std::string, std::uint32_t> file_ids_;
+};
+
+}  // namespace mcp_lint::index

@@ -1,0 +1,510 @@
+#include "engine/inference/propagation.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "engine/inference/vocabulary.hpp"
+
+namespace mcp_lint::inference {
+namespace {
+
+using index::CallFact;
+using index::FunctionFact;
+using index::Loc;
+using index::ProjectIndex;
+using index::TypeFact;
+using index::VarFact;
+
+// Confidence of each kind of evidence (0..100).
+constexpr int kSeedApi = 85;          // a function holding a seed: its declarations and calls
+constexpr int kPromotionCost = 15;    // each caller step away from the seed
+constexpr int kByNameCost = 15;       // a dependent call resolved by name and arity only
+constexpr int kSchemaType = 85;       // a type with a schema name (CreateMessageRequest)
+constexpr int kTiedType = 75;         // a weak schema name or log-level enum tied to the feature
+constexpr int kExclusiveType = 65;    // a project type only the feature's APIs take or return
+constexpr int kHint = 35;             // a name carrying the feature's word, in a class with a feature API
+constexpr int kMinConfidence = 20;
+constexpr unsigned kMaxBodyLines = 80;    // field keys count inside feature APIs up to this size
+
+struct Evidence {
+  int confidence = 0;
+  int depth = 0;
+  std::vector<Step> via;
+};
+
+// Innermost function definition holding each line, per file.
+class BodyLookup {
+ public:
+  explicit BodyLookup(const ProjectIndex& idx) {
+    for (const auto& [usr, f] : idx.functions)
+      if (f.has_body) by_file_[f.body_begin.file].push_back(Body{f.body_begin.line, f.body_end, &f});
+  }
+  const FunctionFact* at(Loc l) const {
+    auto it = by_file_.find(l.file);
+    if (it == by_file_.end()) return nullptr;
+    const FunctionFact* best = nullptr;
+    unsigned span = ~0u;
+    for (const auto& b : it->second)
+      if (b.begin <= l.line && l.line <= b.end && b.end - b.begin < span) {
+        best = b.fn;
+        span = b.end - b.begin;
+      }
+    return best;
+  }
+
+ private:
+  struct Body {
+    unsigned begin, end;
+    const FunctionFact* fn;
+  };
+  std::unordered_map<std::uint32_t, std::vector<Body>> by_file_;
+};
+
+class FeatureInference {
+ public:
+  FeatureInference(const ProjectIndex& idx, const FeatureVocabulary& vocab, const InferenceOptions& opt,
+                   const std::set<std::pair<std::uint32_t, unsigned>>& method_lines,
+                   const std::map<std::string, std::vector<const Seed*>>& seeds_in, const std::set<std::string>& dispatchers,
+                   const std::map<std::string, std::vector<const FunctionFact*>>& type_users,
+                   const std::map<std::string, std::vector<const CallFact*>>& calls_to,
+                   const std::map<std::string, std::vector<const CallFact*>>& calls_by_name,
+                   const std::map<std::string, std::vector<std::string>>& overridden_by,
+                   const std::map<std::string, std::vector<const index::RefFact*>>& refs_to, std::vector<Inferred>& out)
+      : idx_(idx), v_(vocab), opt_(opt), method_lines_(method_lines), seeds_in_(seeds_in), dispatchers_(dispatchers),
+        type_users_(type_users), calls_to_(calls_to), calls_by_name_(calls_by_name), overridden_by_(overridden_by),
+        refs_to_(refs_to), out_(out) {}
+
+  void run() {
+    seed_apis();
+    schema_types();
+    for (int round = 0; round <= opt_.max_depth + 1; ++round) {
+      bool changed = false;
+      changed |= override_closure();
+      changed |= tied_types();
+      changed |= exclusive_types();
+      changed |= type_users_as_apis();
+      changed |= promote_callers();
+      if (!changed) break;
+    }
+    report_apis();
+    report_api_bodies();
+    report_types();
+    report_hints();
+    report_macros();
+  }
+
+ private:
+  const std::string& f() const { return v_.feature; }
+
+  bool add(std::map<std::string, Evidence>& m, const std::string& usr, Evidence e) {
+    if (e.confidence < kMinConfidence) return false;
+    auto it = m.find(usr);
+    if (it != m.end() && it->second.confidence >= e.confidence) return false;
+    m[usr] = std::move(e);
+    return true;
+  }
+
+  static Loc first_decl(const FunctionFact& fn) { return fn.decls.empty() ? fn.body_begin : *fn.decls.begin(); }
+
+  // A function is a feature API when it sends or handles the feature's method
+  // (a method string on a seed's line) or is named for the feature; a
+  // capability key or a field in a long test or setup function is not.
+  void seed_apis() {
+    for (const auto& [usr, seeds] : seeds_in_) {
+      if (dispatchers_.count(usr)) continue;
+      const FunctionFact& fn = idx_.functions.at(usr);
+      bool api = has_hint_word(fn.name, v_);
+      for (const Seed* s : seeds) api = api || (s->feature == f() && method_lines_.count(std::make_pair(s->at.file, s->at.line)));
+      if (!api) continue;
+      // The chain names a method string when the function holds one (it says more than a capability key).
+      const Seed* best = nullptr;
+      for (const Seed* s : seeds)
+        if (s->feature == f() && (!best || (!method_lines_.count(std::make_pair(best->at.file, best->at.line)) &&
+                                            method_lines_.count(std::make_pair(s->at.file, s->at.line)))))
+          best = s;
+      if (best) add(apis_, usr, Evidence{kSeedApi, 0, {Step{best->at, best->what}}});
+    }
+  }
+
+  bool in_project(const TypeFact& t) const { return !t.decls.empty(); }
+
+  static bool listed(const std::vector<std::string>& names, const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  }
+
+  void schema_types() {
+    for (const auto& [usr, t] : idx_.types) {
+      if (!in_project(t)) continue;
+      if (listed(v_.strong_types, t.name) || (t.is_enum && listed(v_.strong_types, t.parent_name)))
+        add(types_, usr, Evidence{kSchemaType, 0, {Step{*t.decls.begin(), "is the protocol type " + (t.name.empty() ? t.parent_name : t.name)}}});
+    }
+  }
+
+  // The type is named by a feature API's signature, or referenced in a function holding a seed of the feature.
+  bool tied(const TypeFact& t, const std::string& usr, std::string& why, Loc& where) const {
+    if (auto it = type_users_.find(usr); it != type_users_.end())
+      for (const FunctionFact* fn : it->second)
+        if (auto a = apis_.find(fn->usr); a != apis_.end()) {
+          why = "is taken or returned by " + fn->qualified;
+          where = first_decl(*fn);
+          return true;
+        }
+    std::vector<std::string> targets{usr};
+    targets.insert(targets.end(), t.enumerator_usrs.begin(), t.enumerator_usrs.end());
+    for (const auto& target : targets)
+      if (auto it = refs_to_.find(target); it != refs_to_.end())
+        for (const auto* r : it->second)
+          if (auto s = seeds_in_.find(r->in_function); s != seeds_in_.end())
+            for (const Seed* seed : s->second)
+              if (seed->feature == f()) {
+                why = "is used next to a protocol anchor";
+                where = seed->at;
+                return true;
+              }
+    return false;
+  }
+
+  bool tied_types() {
+    bool changed = false;
+    for (const auto& [usr, t] : idx_.types) {
+      if (!in_project(t) || types_.count(usr)) continue;
+      bool candidate = listed(v_.weak_types, t.name);
+      if (t.is_enum && f() == "logging") {
+        int n = 0;
+        for (const auto& level : mcp_log_levels()) n += t.enumerators.count(level) ? 1 : 0;
+        candidate = candidate || n >= 6;
+      }
+      std::string why;
+      Loc where;
+      if (candidate && tied(t, usr, why, where)) changed |= add(types_, usr, Evidence{kTiedType, 1, {Step{where, why}}});
+    }
+    // Aliases of feature types.
+    for (const auto& [usr, t] : idx_.types) {
+      if (t.aliased.empty() || types_.count(usr) || !in_project(t)) continue;
+      for (const auto& a : t.aliased)
+        if (auto it = types_.find(a); it != types_.end() && a != usr) {
+          Evidence e = it->second;
+          e.confidence -= 5;
+          e.depth += 1;
+          e.via.insert(e.via.begin(), Step{*idx_.types.at(a).decls.begin(), "names " + idx_.types.at(a).name});
+          changed |= add(types_, usr, std::move(e));
+          break;
+        }
+    }
+    return changed;
+  }
+
+  // A project type that only this feature's APIs take or return (its own methods aside).
+  bool exclusive_types() {
+    bool changed = false;
+    for (const auto& [usr, users] : type_users_) {
+      if (types_.count(usr)) continue;
+      auto t = idx_.types.find(usr);
+      if (t == idx_.types.end() || !in_project(t->second) || !t->second.aliased.empty()) continue;
+      const FunctionFact* via = nullptr;
+      bool exclusive = true;
+      for (const FunctionFact* fn : users) {
+        if (fn->parent_usr == usr) continue;
+        auto a = apis_.find(fn->usr);
+        if (a == apis_.end()) {
+          exclusive = false;
+          break;
+        }
+        if (!via || a->second.depth < apis_.at(via->usr).depth) via = fn;
+      }
+      if (!exclusive || !via || apis_.at(via->usr).depth > 0) continue;
+      const Evidence& api = apis_.at(via->usr);
+      Evidence e{kExclusiveType, api.depth + 1, {Step{first_decl(*via), "is taken or returned only by " + f() + " APIs such as " + via->qualified}}};
+      e.via.insert(e.via.end(), api.via.begin(), api.via.end());
+      changed |= add(types_, usr, std::move(e));
+    }
+    return changed;
+  }
+
+  bool type_users_as_apis() {
+    bool changed = false;
+    for (const auto& [usr, te] : types_) {
+      if (te.depth >= opt_.max_depth) continue;
+      auto it = type_users_.find(usr);
+      if (it == type_users_.end()) continue;
+      const TypeFact& t = idx_.types.at(usr);
+      for (const FunctionFact* fn : it->second) {
+        if (apis_.count(fn->usr) || dispatchers_.count(fn->usr)) continue;
+        Evidence e{te.confidence - 10, te.depth + 1, {Step{first_decl(*fn), "takes or returns " + t.name}}};
+        e.via.insert(e.via.end(), te.via.begin(), te.via.end());
+        changed |= add(apis_, fn->usr, std::move(e));
+      }
+    }
+    return changed;
+  }
+
+  bool override_closure() {
+    bool changed = false;
+    std::vector<std::pair<std::string, Evidence>> found;
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      auto relate = [&](const std::string& other, const char* how) {
+        auto o = idx_.functions.find(other);
+        if (o == idx_.functions.end() || apis_.count(other)) return;
+        Evidence oe = e;
+        oe.via.insert(oe.via.begin(), Step{first_decl(fn), std::string(how) + " " + fn.qualified});
+        found.emplace_back(other, std::move(oe));
+      };
+      for (const auto& base : fn.overrides) relate(base, "is overridden by");
+      if (auto it = overridden_by_.find(usr); it != overridden_by_.end())
+        for (const auto& d : it->second) relate(d, "overrides");
+    }
+    for (auto& [usr, e] : found) changed |= add(apis_, usr, std::move(e));
+    return changed;
+  }
+
+  bool strong_caller(const FunctionFact& caller, const CallFact& call) const {
+    if (call.returned) return true;
+    if (has_hint_word(caller.name, v_)) return true;
+    for (const auto& t : caller.type_usrs)
+      if (types_.count(t)) return true;
+    return false;
+  }
+
+  // Calls to an API (resolved, or dependent calls matched by name and arity).
+  template <typename F>
+  void for_each_call(const std::string& usr, const FunctionFact& api, F&& visit) const {
+    if (auto it = calls_to_.find(usr); it != calls_to_.end())
+      for (const CallFact* c : it->second) visit(*c, 0);
+    if (api.name.size() < 5 || api.name.rfind("operator", 0) == 0) return;
+    if (auto it = calls_by_name_.find(api.name); it != calls_by_name_.end())
+      for (const CallFact* c : it->second)
+        if (c->arity <= api.arity) visit(*c, kByNameCost);
+  }
+
+  bool promote_callers() {
+    std::vector<std::pair<std::string, Evidence>> found;
+    for (const auto& [usr, e] : apis_) {
+      if (e.depth >= opt_.max_depth) continue;
+      const FunctionFact& api = idx_.functions.at(usr);
+      for_each_call(usr, api, [&](const CallFact& c, int cost) {
+        if (c.caller.empty() || c.caller == usr || apis_.count(c.caller) || dispatchers_.count(c.caller)) return;
+        auto caller = idx_.functions.find(c.caller);
+        if (caller == idx_.functions.end() || !strong_caller(caller->second, c)) return;
+        Evidence ce{e.confidence - kPromotionCost - cost, e.depth + 1, {Step{c.at, "calls " + api.qualified}}};
+        ce.via.insert(ce.via.end(), e.via.begin(), e.via.end());
+        found.emplace_back(c.caller, std::move(ce));
+      });
+    }
+    bool changed = false;
+    for (auto& [usr, e] : found) changed |= add(apis_, usr, std::move(e));
+    return changed;
+  }
+
+  void emit(Loc at, int confidence, std::string summary, const std::vector<Step>& via) {
+    if (confidence < kMinConfidence) return;
+    out_.push_back(Inferred{f(), at, confidence, std::move(summary), via});
+  }
+
+  void report_apis() {
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      for (Loc d : fn.decls) emit(d, e.confidence, "declares " + fn.qualified, e.via);
+      for_each_call(usr, fn, [&](const CallFact& c, int cost) {
+        emit(c.at, e.confidence - cost, "calls " + fn.qualified, e.via);
+      });
+      if (auto it = refs_to_.find(usr); it != refs_to_.end())
+        for (const auto* r : it->second) emit(r->at, e.confidence, "refers to " + fn.qualified, e.via);
+    }
+  }
+
+  // Inside a feature API's body: the JSON keys it builds or reads (a
+  // CreateMessageRequest's "messages", a notification's "level") and the
+  // variables initialised from another feature API's result.
+  void report_api_bodies() {
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      if (e.depth > 1 || !fn.has_body || fn.body_end - fn.body_begin.line > kMaxBodyLines) continue;
+      for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{}});
+           k != idx_.key_literals.end() && k->in_function == usr; ++k)
+        emit(k->at, e.confidence - 25, "builds or reads a field in " + fn.qualified, e.via);
+    }
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& api = idx_.functions.at(usr);
+      for_each_call(usr, api, [&](const CallFact& c, int cost) {
+        if (c.initializes.empty()) return;
+        auto v = idx_.vars.find(c.initializes);
+        const std::string name = v == idx_.vars.end() ? std::string("a variable") : v->second.name;
+        std::vector<Step> via{Step{c.at, "holds the result of " + api.qualified}};
+        via.insert(via.end(), e.via.begin(), e.via.end());
+        report_refs(c.initializes, e.confidence - 20 - cost, "uses " + name, via);
+      });
+    }
+  }
+
+  void report_refs(const std::string& usr, int confidence, const std::string& summary, const std::vector<Step>& via) {
+    if (auto it = refs_to_.find(usr); it != refs_to_.end())
+      for (const auto* r : it->second) emit(r->at, confidence, summary, via);
+  }
+
+  void report_types() {
+    for (const auto& [usr, e] : types_) {
+      const TypeFact& t = idx_.types.at(usr);
+      const std::string name = t.name.empty() ? t.parent_name : t.name;
+      for (Loc d : t.decls) emit(d, e.confidence, "declares the type " + name, e.via);
+      report_refs(usr, e.confidence - 5, "uses the type " + name, e.via);
+      for (const auto& en : t.enumerator_usrs) report_refs(en, e.confidence - 5, "uses a value of " + name, e.via);
+    }
+    for (const auto& [vusr, v] : idx_.vars) {
+      if (v.is_field && types_.count(v.owner)) {
+        const auto& te = types_.at(v.owner);
+        const std::string what = "member " + idx_.types.at(v.owner).name + "::" + v.name;
+        for (Loc d : v.decls) emit(d, te.confidence - 5, "declares the " + what, te.via);
+        report_refs(vusr, te.confidence - 10, "uses the " + what, te.via);
+        continue;
+      }
+      for (const auto& t : v.type_usrs) {
+        auto te = types_.find(t);
+        if (te == types_.end()) continue;
+        const std::string what = v.name + " of type " + idx_.types.at(t).name;
+        for (Loc d : v.decls) emit(d, te->second.confidence - 10, "declares " + what, te->second.via);
+        report_refs(vusr, te->second.confidence - 20, "uses " + what, te->second.via);
+        break;
+      }
+    }
+    for (const auto& [fusr, fn] : idx_.functions) {
+      auto te = types_.find(fn.parent_usr);
+      if (fn.parent_usr.empty() || te == types_.end() || apis_.count(fusr)) continue;
+      const std::string what = idx_.types.at(fn.parent_usr).name + "::" + fn.name;
+      for (Loc d : fn.decls) emit(d, te->second.confidence - 5, "declares the member " + what, te->second.via);
+      if (auto it = calls_to_.find(fusr); it != calls_to_.end())
+        for (const CallFact* c : it->second) emit(c->at, te->second.confidence - 10, "calls " + what, te->second.via);
+    }
+  }
+
+  // Weak evidence: names carrying the feature's word inside classes that have a feature API.
+  void report_hints() {
+    std::map<std::string, const Evidence*> tied_classes;
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      if (!fn.parent_usr.empty() && e.depth == 0) tied_classes.emplace(fn.parent_usr, &e);
+    }
+    for (const auto& [vusr, v] : idx_.vars) {
+      if (!v.is_field || !tied_classes.count(v.owner) || !has_hint_word(v.name, v_)) continue;
+      const Evidence& e = *tied_classes.at(v.owner);
+      for (Loc d : v.decls) emit(d, kHint, "declares the member " + v.name + " in a class with a " + f() + " API", e.via);
+      report_refs(vusr, kHint, "uses the member " + v.name + " of a class with a " + f() + " API", e.via);
+    }
+    for (const auto& [fusr, fn] : idx_.functions) {
+      if (apis_.count(fusr) || !tied_classes.count(fn.parent_usr) || !has_hint_word(fn.name, v_)) continue;
+      const Evidence& e = *tied_classes.at(fn.parent_usr);
+      for (Loc d : fn.decls) emit(d, kHint, "declares " + fn.qualified + " in a class with a " + f() + " API", e.via);
+      if (auto it = calls_to_.find(fusr); it != calls_to_.end())
+        for (const CallFact* c : it->second) emit(c->at, kHint, "calls " + fn.qualified, e.via);
+    }
+  }
+
+  // A macro whose body names a feature API: its definition and expansion sites.
+  void report_macros() {
+    std::map<std::string, std::pair<const FunctionFact*, const Evidence*>> by_name;
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      if (fn.name.size() >= 5) by_name.emplace(fn.name, std::make_pair(&fn, &e));
+    }
+    for (const auto& [name, m] : idx_.macros) {
+      for (const auto& id : m.identifiers) {
+        auto it = by_name.find(id);
+        if (it == by_name.end()) continue;
+        const auto& [fn, e] = it->second;
+        const int conf = e->confidence - 10;
+        for (Loc d : m.definitions) emit(d, conf, "defines the macro " + name + ", which calls " + fn->qualified, e->via);
+        for (auto x = idx_.macro_expansions.lower_bound({name, Loc{}}); x != idx_.macro_expansions.end() && x->first == name; ++x)
+          emit(x->second, conf, "expands " + name + ", which calls " + fn->qualified, e->via);
+        break;
+      }
+    }
+  }
+
+  const ProjectIndex& idx_;
+  const FeatureVocabulary& v_;
+  const InferenceOptions& opt_;
+  const std::set<std::pair<std::uint32_t, unsigned>>& method_lines_;
+  const std::map<std::string, std::vector<const Seed*>>& seeds_in_;
+  const std::set<std::string>& dispatchers_;
+  const std::map<std::string, std::vector<const FunctionFact*>>& type_users_;
+  const std::map<std::string, std::vector<const CallFact*>>& calls_to_;
+  const std::map<std::string, std::vector<const CallFact*>>& calls_by_name_;
+  const std::map<std::string, std::vector<std::string>>& overridden_by_;
+  const std::map<std::string, std::vector<const index::RefFact*>>& refs_to_;
+  std::vector<Inferred>& out_;
+  std::map<std::string, Evidence> apis_;
+  std::map<std::string, Evidence> types_;
+};
+
+}  // namespace
+
+std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& seeds, const InferenceOptions& options) {
+  // Where each seed lies, and how many protocol concerns each function mixes.
+  const BodyLookup bodies(idx);
+  std::map<std::string, std::vector<const Seed*>> seeds_in;
+  std::map<std::string, std::set<std::string>> features_in;
+  for (const auto& s : seeds)
+    if (const FunctionFact* fn = bodies.at(s.at)) {
+      seeds_in[fn->usr].push_back(&s);
+      features_in[fn->usr].insert(s.feature);
+    }
+  std::map<std::string, std::set<std::string>> methods_in;
+  std::set<std::pair<std::uint32_t, unsigned>> method_lines;
+  for (const auto& m : idx.method_literals) {
+    methods_in[m.in_function].insert(m.value);
+    method_lines.emplace(m.at.file, m.at.line);
+  }
+  std::set<std::string> dispatchers;
+  for (const auto& [usr, fs] : features_in)
+    if (fs.size() >= 2) dispatchers.insert(usr);
+  for (const auto& [usr, ms] : methods_in)
+    if (ms.size() >= 3) dispatchers.insert(usr);
+
+  std::map<std::string, std::vector<const FunctionFact*>> type_users;
+  std::map<std::string, std::vector<std::string>> overridden_by;
+  for (const auto& [usr, fn] : idx.functions) {
+    for (const auto& t : fn.type_usrs) type_users[t].push_back(&fn);
+    for (const auto& base : fn.overrides) overridden_by[base].push_back(usr);
+  }
+  std::map<std::string, std::vector<const CallFact*>> calls_to, calls_by_name;
+  for (const auto& c : idx.calls) {
+    if (!c.callee.empty()) calls_to[c.callee].push_back(&c);
+    else calls_by_name[c.name].push_back(&c);
+  }
+  std::map<std::string, std::vector<const index::RefFact*>> refs_to;
+  for (const auto& r : idx.refs) refs_to[r.target].push_back(&r);
+
+  std::vector<Inferred> raw;
+  for (const auto& vocab : feature_vocabulary())
+    FeatureInference(idx, vocab, options, method_lines, seeds_in, dispatchers, type_users, calls_to, calls_by_name,
+                     overridden_by, refs_to, raw)
+        .run();
+
+  // One result per (feature, file, line): the most confident.
+  std::map<std::tuple<std::string, std::uint32_t, unsigned>, Inferred> best;
+  for (auto& r : raw) {
+    auto key = std::make_tuple(r.feature, r.at.file, r.at.line);
+    auto it = best.find(key);
+    if (it == best.end()) best.emplace(key, std::move(r));
+    else if (r.confidence > it->second.confidence ||
+             (r.confidence == it->second.confidence && r.chain.size() < it->second.chain.size()))
+      it->second = std::move(r);
+  }
+  std::vector<Inferred> out;
+  out.reserve(best.size());
+  for (auto& [k, v] : best) out.push_back(std::move(v));
+  return out;
+}
+
+std::string explain(const Inferred& r, const std::function<std::string(index::Loc)>& where) {
+  std::string text = r.summary;
+  for (std::size_t i = 0; i < r.chain.size(); ++i) {
+    text += i == 0 ? ", which " : ", which ";
+    text += r.chain[i].text + " at " + where(r.chain[i].at);
+  }
+  return text;
+}
+
+}  // namespace mcp_lint::inference

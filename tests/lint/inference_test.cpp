@@ -1,0 +1,193 @@
+// The propagation of engine/inference/ on hand-built project indexes: which
+// functions become feature APIs, which callers follow them, and what stays
+// silent (generic dispatchers, names alone).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine/inference/propagation.hpp"
+#include "engine/inference/vocabulary.hpp"
+
+namespace {
+
+using namespace mcp_lint;
+using index::Loc;
+
+struct Builder {
+  index::ProjectIndex idx;
+  std::uint32_t file = idx.intern("/src/a.cpp");
+
+  index::FunctionFact& fn(const std::string& usr, const std::string& name, unsigned decl, unsigned body_end, unsigned arity = 0) {
+    auto& f = idx.functions[usr];
+    f.usr = usr;
+    f.name = name;
+    f.qualified = "app::" + name;
+    f.arity = arity;
+    f.decls.insert(Loc{file, decl, 1});
+    f.has_body = true;
+    f.body_begin = Loc{file, decl, 1};
+    f.body_end = body_end;
+    return f;
+  }
+  void call(const std::string& caller, const std::string& callee, unsigned line, bool returned = false) {
+    idx.calls.insert(index::CallFact{caller, callee, "", 0, returned, "", Loc{file, line, 3}});
+  }
+  // A seed on a method string ("sampling/createMessage" written at `line` in `in_function`).
+  inference::Seed seed(const std::string& feature, unsigned line, const std::string& in_function,
+                       const std::string& method = "sampling/createMessage") {
+    idx.method_literals.insert(index::MethodLiteralFact{in_function, method, Loc{file, line, 5}});
+    return inference::Seed{feature, Loc{file, line, 5}, "sends or handles " + method};
+  }
+  // A seed on a capability key or a field (no method string).
+  inference::Seed key_seed(const std::string& feature, unsigned line) {
+    return inference::Seed{feature, Loc{file, line, 5}, "declares or reads the deprecated `" + feature + "` capability"};
+  }
+};
+
+std::vector<unsigned> lines_of(const std::vector<inference::Inferred>& found, const std::string& feature, int min_conf = 0) {
+  std::vector<unsigned> out;
+  for (const auto& f : found)
+    if (f.feature == feature && f.confidence >= min_conf) out.push_back(f.at.line);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(Inference, FunctionHoldingASeedIsAnApiAndItsCallsCount) {
+  Builder b;
+  b.fn("c:create", "create_message", 10, 12);
+  b.fn("c:use", "summarize", 20, 25);
+  b.call("c:use", "c:create", 22);
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:create")});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 22}));
+  // summarize is no wrapper and carries no feature word: its own declaration is silent.
+  const auto it = std::find_if(found.begin(), found.end(), [](const auto& f) { return f.at.line == 22; });
+  ASSERT_NE(it, found.end());
+  EXPECT_GE(it->confidence, inference::kHighConfidence);
+  ASSERT_EQ(it->chain.size(), 1u);
+  EXPECT_EQ(it->chain[0].at.line, 11u);
+  const std::string why = inference::explain(*it, [](Loc l) { return "a.cpp:" + std::to_string(l.line); });
+  EXPECT_EQ(why, "calls app::create_message, which sends or handles sampling/createMessage at a.cpp:11");
+}
+
+TEST(Inference, GenericDispatcherCalledWithASeedDoesNotMakeEveryCallerASite) {
+  Builder b;
+  b.fn("c:send", "send_request", 1, 3, 2);  // sends whatever method it is given
+  b.fn("c:sample", "ask", 10, 12);          // passes "sampling/createMessage" to send_request
+  b.fn("c:tools", "list_tools", 20, 22);    // passes "tools/list"
+  b.fn("c:other", "refresh", 30, 32);
+  b.call("c:sample", "c:send", 11);
+  b.call("c:tools", "c:send", 21);
+  b.call("c:other", "c:tools", 31);
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:sample")});
+  // ask() declares the seed's function; send_request and its other callers stay silent.
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10}));
+}
+
+TEST(Inference, DispatcherMixingFeaturesIsNotAnApi) {
+  Builder b;
+  b.fn("c:dispatch", "on_message", 1, 20);
+  b.fn("c:main", "run", 30, 32);
+  b.call("c:main", "c:dispatch", 31);
+  const auto found =
+      inference::infer(b.idx, {b.seed("sampling", 5, "c:dispatch"), b.seed("roots", 8, "c:dispatch", "roots/list")});
+  EXPECT_TRUE(found.empty());
+}
+
+TEST(Inference, CapabilityKeyInALongFunctionMakesNoApi) {
+  Builder b;
+  b.fn("c:test", "TestBody", 1, 40);        // a test that declares the capability among others
+  b.fn("c:caps", "sampling_caps", 50, 52);  // named for the feature: an API
+  b.fn("c:main", "run", 60, 62);
+  b.call("c:main", "c:test", 61);
+  b.call("c:main", "c:caps", 62);
+  const auto found = inference::infer(b.idx, {b.key_seed("sampling", 20), b.key_seed("sampling", 51)});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{50, 62}));
+}
+
+TEST(Inference, WrapperBecomesAnApiWithinTheDepthBound) {
+  Builder b;
+  b.fn("c:api", "create_message", 1, 3);
+  b.fn("c:w1", "ask", 10, 12);
+  b.fn("c:w2", "ask_again", 20, 22);
+  b.fn("c:w3", "ask_thrice", 30, 32);
+  b.fn("c:w4", "ask_four", 40, 42);
+  b.call("c:w1", "c:api", 11, /*returned=*/true);
+  b.call("c:w2", "c:w1", 21, true);
+  b.call("c:w3", "c:w2", 31, true);
+  b.call("c:w4", "c:w3", 41, true);
+  inference::InferenceOptions opt;
+  opt.max_depth = 2;
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 2, "c:api")}, opt);
+  // api (depth 0), ask (1), ask_again (2) are APIs; ask_thrice only calls one.
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{1, 10, 11, 20, 21, 31}));
+  // Confidence falls with depth.
+  int c11 = 0, c31 = 0;
+  for (const auto& f : found) {
+    if (f.at.line == 11) c11 = f.confidence;
+    if (f.at.line == 31) c31 = f.confidence;
+  }
+  EXPECT_GT(c11, c31);
+}
+
+TEST(Inference, CallerNamedForTheFeatureFollowsButOtherCallersDoNot) {
+  Builder b;
+  b.fn("c:api", "send_log_message", 1, 3);
+  b.fn("c:named", "set_logging_level", 10, 12);
+  b.fn("c:plain", "handle_tool", 20, 22);
+  b.fn("c:top", "main_loop", 30, 32);
+  b.call("c:named", "c:api", 11);
+  b.call("c:plain", "c:api", 21);
+  b.call("c:top", "c:named", 31);
+  b.call("c:top", "c:plain", 32);
+  const auto found = inference::infer(b.idx, {b.seed("logging", 2, "c:api", "notifications/message")});
+  EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{1, 10, 11, 21, 31}));
+}
+
+TEST(Inference, LogLevelEnumCountsOnlyWhenTiedToLogging) {
+  Builder b;
+  auto& api = b.fn("c:log", "notify", 1, 3);
+  api.type_usrs.insert("c:Level");
+  auto add_enum = [&](const std::string& usr, unsigned line) {
+    auto& t = b.idx.types[usr];
+    t.usr = usr;
+    t.name = "Level";
+    t.is_enum = true;
+    t.decls.insert(Loc{b.file, line, 1});
+    for (const auto& l : inference::mcp_log_levels()) t.enumerators.insert(l);
+  };
+  add_enum("c:Level", 50);     // the parameter of a logging API
+  add_enum("c:OwnLevel", 60);  // the program's own logger: same names, no tie
+  const auto found = inference::infer(b.idx, {b.seed("logging", 2, "c:log", "notifications/message")});
+  EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{1, 50}));
+}
+
+TEST(Inference, NamesAloneAreAtMostLowConfidenceHintsInTiedClasses) {
+  Builder b;
+  auto& api = b.fn("c:Client::create", "create_message", 1, 3);
+  api.parent_usr = "c:Client";
+  auto field = [&](const std::string& usr, const std::string& name, const std::string& owner, unsigned line) {
+    auto& v = b.idx.vars[usr];
+    v.usr = usr;
+    v.name = name;
+    v.owner = owner;
+    v.is_field = true;
+    v.decls.insert(Loc{b.file, line, 1});
+  };
+  field("c:Client::handler", "sampling_handler_", "c:Client", 40);   // tied class: a hint
+  field("c:Audio::rate", "sampling_rate", "c:AudioFormat", 45);      // audio: silent
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 2, "c:Client::create")});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{1, 40}));
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{1}));
+}
+
+TEST(Inference, IdentifierWords) {
+  EXPECT_EQ(inference::identifier_words("send_logMessage"),
+            (std::vector<std::string>{"send", "log", "message", "sendlog", "logmessage"}));
+  EXPECT_EQ(inference::identifier_words("HTTPServer"), (std::vector<std::string>{"http", "server", "httpserver"}));
+  const auto* sampling = inference::vocabulary_for("sampling");
+  ASSERT_NE(sampling, nullptr);
+  EXPECT_TRUE(inference::has_hint_word("createMessage", *sampling));
+  EXPECT_FALSE(inference::has_hint_word("sample_rate", *sampling));
+}
+
+}  // namespace
