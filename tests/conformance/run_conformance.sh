@@ -12,17 +12,8 @@ source "$src/tests/lib/processes.sh"
 export PATH="$src/tests/node/node_modules/.bin:$PATH"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-conformance-$mode.XXXXXX")
-bridge_args=(--listen 127.0.0.1:0 --log-level info)
-if [ "$mode" = http ]; then
-  mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
-  sample_port=$(mcp_wait_port "$work/sample.log")
-  bridge_args+=(--upstream "http://127.0.0.1:$sample_port/mcp")
-else
-  bridge_args+=(-- "$build/samples/mcp-legacy-sample" --stdio)
-fi
-mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" "${bridge_args[@]}"
-port=$(mcp_wait_port "$work/bridge.log")
-mcp_wait_healthy "$port"
+mcp_start_bridge_with_sample "$mode" "$build" "$work" --log-level info
+port=$MCP_BRIDGE_PORT
 
 echo "conformance ($mode): bridge on 127.0.0.1:$port, results in $work/results"
 timeout 600 conformance server --url "http://127.0.0.1:$port/mcp" --requirements 2026-07-28 \

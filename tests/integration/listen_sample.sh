@@ -10,16 +10,8 @@ mode=$1 build=$(cd "$2" && pwd) src=$(cd "$3" && pwd)
 source "$src/tests/lib/processes.sh"
 export PATH="$src/tests/node/node_modules/.bin:$PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-listen.XXXXXX")
-bridge_args=(--listen 127.0.0.1:0 --log-level debug)
-if [ "$mode" = http ]; then
-  mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
-  bridge_args+=(--upstream "http://127.0.0.1:$(mcp_wait_port "$work/sample.log")/mcp")
-else
-  bridge_args+=(-- "$build/samples/mcp-legacy-sample" --stdio)
-fi
-mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" "${bridge_args[@]}"
-port=$(mcp_wait_port "$work/bridge.log")
-mcp_wait_healthy "$port"
+mcp_start_bridge_with_sample "$mode" "$build" "$work" --log-level debug
+port=$MCP_BRIDGE_PORT
 status=0
 node "$src/tests/node/listen_smoke.mjs" "http://127.0.0.1:$port/mcp" || status=$?
 if [ "$status" != 0 ]; then echo "--- bridge log (tail) ---"; tail -n 60 "$work/bridge.log"; fi

@@ -43,3 +43,22 @@ mcp_wait_healthy() {
   echo "bridge on port $port never became healthy" >&2
   return 1
 }
+
+# mcp_start_bridge_with_sample http|stdio BUILD_DIR WORK_DIR [BRIDGE_ARGS...] :
+# starts mcp-bridge on 127.0.0.1:0 in front of the bundled legacy sample
+# (http: the sample on --http 127.0.0.1:0; stdio: the sample as the bridge's
+# child), waits until it is healthy and sets MCP_BRIDGE_PORT.
+# Logs: WORK_DIR/sample.log, WORK_DIR/bridge.log.
+mcp_start_bridge_with_sample() {
+  local mode=$1 build=$2 work=$3; shift 3
+  local args=(--listen 127.0.0.1:0 "$@")
+  if [ "$mode" = http ]; then
+    mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
+    args+=(--upstream "http://127.0.0.1:$(mcp_wait_port "$work/sample.log")/mcp")
+  else
+    args+=(-- "$build/samples/mcp-legacy-sample" --stdio)
+  fi
+  mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" "${args[@]}"
+  MCP_BRIDGE_PORT=$(mcp_wait_port "$work/bridge.log")
+  mcp_wait_healthy "$MCP_BRIDGE_PORT"
+}
