@@ -1,5 +1,8 @@
 #include "bridge/mrtr.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
@@ -30,20 +33,11 @@ Reply error_reply(unsigned status, const json& id, int code, std::string_view me
   return Reply{status, translate::make_error_response(id, code, message, data)};
 }
 
-// file:// URI of an absolute path: bytes outside RFC 3986 unreserved and '/' percent-encoded.
+// file:// URI of an absolute path: bytes outside RFC 3986 unreserved and '/'
+// percent-encoded (upper-case hex), by Boost.URL.
 std::string file_uri(const std::filesystem::path& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (unsigned char c : path.generic_string()) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
-  }
-  return out;
+  static constexpr auto kKept = boost::urls::unreserved_chars + '/';
+  return "file://" + boost::urls::encode(path.generic_string(), kKept);
 }
 
 json roots_result(const std::vector<std::filesystem::path>& roots) {
@@ -208,13 +202,7 @@ std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::s
 std::string Mrtr::new_exchange_id() const {
   std::array<unsigned char, 16> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) throw std::runtime_error("RAND_bytes failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 0xF]);
-  }
-  return id;
+  return hex_lower(bytes);
 }
 
 std::string Mrtr::sign(const ExchangeBinding& binding, std::string strategy, std::string exchange_id,

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -78,6 +79,9 @@ struct StateExpectation {
 struct StateError {
   std::string reason;  // for the client's -32602 message and the log; never secret
 };
+
+// Lower-case hex of bytes (digests, random exchange ids).
+std::string hex_lower(std::span<const unsigned char> bytes);
 
 // Hex SHA-256 of text (principal: the Authorization header, "" on stdio).
 std::string sha256_hex(std::string_view text);
