@@ -46,22 +46,17 @@ void ProjectIndex::merge(const UnitFacts& unit) {
     for (Loc l : v.decls) it->second.decls.insert(loc(l));
     it->second.type_usrs.insert(v.type_usrs.begin(), v.type_usrs.end());
   }
-  for (CallFact c : unit.calls) {
-    c.at = loc(c.at);
-    calls.insert(std::move(c));
-  }
-  for (RefFact r : unit.refs) {
-    r.at = loc(r.at);
-    refs.insert(std::move(r));
-  }
-  for (MethodLiteralFact m : unit.method_literals) {
-    m.at = loc(m.at);
-    method_literals.insert(std::move(m));
-  }
-  for (KeyLiteralFact k : unit.key_literals) {
-    k.at = loc(k.at);
-    key_literals.insert(std::move(k));
-  }
+  // Facts that are one located event each: remap the file, keep them all.
+  auto add_located = [&](auto& into, const auto& from) {
+    for (auto fact : from) {
+      fact.at = loc(fact.at);
+      into.insert(std::move(fact));
+    }
+  };
+  add_located(calls, unit.calls);
+  add_located(refs, unit.refs);
+  add_located(method_literals, unit.method_literals);
+  add_located(key_literals, unit.key_literals);
   for (const auto& m : unit.macros) {
     auto& g = macros[m.name];
     g.name = m.name;
