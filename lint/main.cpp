@@ -37,7 +37,8 @@ const char* kExitCodes =
     "  0  no finding at or above --fail-on (after suppressions and --baseline)\n"
     "  1  at least one finding at or above --fail-on\n"
     "  2  usage error or bad input: unknown option, missing or unreadable PATH, missing or broken\n"
-    "     compile_commands.json, unreadable --baseline, output file not writable\n"
+    "     compile_commands.json, unreadable --baseline, output file not writable, --changed-since\n"
+    "     outside a git work tree or naming an unknown revision\n"
     "  3  rule packs missing or invalid (the message names the file, line and rule)\n"
     "  4  no translation unit could be parsed by libclang\n";
 
@@ -59,6 +60,9 @@ const char* kDescription =
     "across translation units which of the project's own functions, types, members and variables carry\n"
     "a deprecated feature (rule inferred/<feature>-use), each with the chain of evidence back to a rule\n"
     "hit and a confidence (see --min-confidence, --no-inference).\n"
+    "Incremental runs (CI on every pull request): --cache-dir keeps each unit's results and reuses them\n"
+    "while its preprocessed input is unchanged; --changed-since GIT_REF reports only the units a diff\n"
+    "affects while every unit still feeds the cross-unit index.\n"
     "Suppress a finding with a comment on its line or the line before:\n"
     "  // mcp-lint: ignore[<rule-id>|<feature>|<pack>, ...]   or   // mcp-lint: ignore\n";
 
@@ -137,6 +141,24 @@ int main(int argc, char** argv) {
   app.add_flag("--no-inference", no_inference,
                "Only the rule packs' direct matches: no inference from them through the project's own functions, "
                "types and members (faster; every finding is then a rule hit)");
+  std::string cache_dir, changed_since;
+  bool no_cache = false;
+  std::uint64_t cache_max_mb = cache::kDefaultMaxBytes >> 20;
+  app.add_option("--cache-dir", cache_dir,
+                 "Result cache directory (off by default; e.g. .mcp-lint-cache, kept between CI runs). A unit's rule hits "
+                 "and index facts are reused while its key (mcp-lint build, libclang, rules, scope, options, the unit's "
+                 "arguments and main file content) and the SHA-256 of every header it included are unchanged: a changed "
+                 "header re-parses exactly the units including it. Output is byte-identical to an uncached run; unusable "
+                 "entries are ignored and rewritten. Safe to share between concurrent runs and to delete");
+  app.add_flag("--no-cache", no_cache, "Do not read or write --cache-dir (parse every unit)");
+  app.add_option("--cache-max-mb", cache_max_mb,
+                 "Bound of --cache-dir in MiB (default 1024; 0: unbounded): least recently used entries are removed first");
+  app.add_option("--changed-since", changed_since,
+                 "GIT_REF: lint what a diff affects. Files changed since GIT_REF (git diff --name-only GIT_REF, plus untracked "
+                 "files) select the affected units (main file or an included header changed); reported are the findings "
+                 "located in those units' files and inferred findings whose evidence passes through a changed file. Every "
+                 "unit still feeds the cross-unit index (cached ones from --cache-dir), so the inference sees the whole "
+                 "project. Exit 2 outside a git work tree or for an unknown revision");
   bool print_units = false;
   app.add_flag("--print-units", print_units,
                "Print every compile-database unit under PATH (needs -p) as one shell-quoted line: FILE then the exact "
@@ -220,6 +242,9 @@ int main(int argc, char** argv) {
   opts.progress = !quiet && isatty(STDERR_FILENO);
   opts.infer = !no_inference;
   parse_confidence(min_confidence, opts.min_confidence);
+  if (!no_cache) opts.cache_dir = cache_dir;
+  opts.cache_max_bytes = cache_max_mb << 20;
+  opts.changed_since = changed_since;
   LintResult result;
   try {
     result = run_lint(opts, rules);
@@ -268,6 +293,17 @@ int main(int argc, char** argv) {
     if (result.below_confidence) std::cerr << ", " << result.below_confidence << " below --min-confidence";
     if (!baseline.empty()) std::cerr << ", " << summary.baseline_matched << " known from the baseline";
     std::cerr << " (rules: " << rules_path << ")\n";
+    if (result.cache_used) {
+      const auto& c = result.cache;
+      std::cerr << "mcp-lint: cache " << opts.cache_dir << ": " << c.hits << " hits, " << c.misses << " misses ("
+                << c.invalidated << " invalidated by a changed file, " << c.corrupt << " unusable entries ignored), "
+                << c.stored << " stored, " << c.evicted << " evicted\n";
+      for (const auto& n : c.notes) std::cerr << "mcp-lint: cache: " << n << '\n';
+    }
+    if (!changed_since.empty())
+      std::cerr << "mcp-lint: --changed-since " << changed_since << ": " << result.changed_files << " changed files affect "
+                << result.units_affected << " of " << result.units << " units; " << result.not_affected
+                << " findings outside them not reported\n";
     std::size_t shown = 0;
     for (const auto& p : result.problems) {
       if (++shown > 5) {

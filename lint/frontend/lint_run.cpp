@@ -5,20 +5,26 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
 
 #include <clang-c/Index.h>
 
+#include "cache/cache_key.hpp"
+#include "engine/cursor_util.hpp"
 #include "engine/index/fact_collector.hpp"
 #include "engine/inference/propagation.hpp"
 #include "engine/inference/vocabulary.hpp"
 #include "engine/suppression.hpp"
 #include "engine/tu_walker.hpp"
+#include "frontend/changed_files.hpp"
 #include "frontend/compile_units.hpp"
+#include "frontend/include_probe.hpp"
 #include "frontend/progress.hpp"
 #include "frontend/source_scan.hpp"
+#include "frontend/unit_outcome.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,30 +32,16 @@ namespace mcp_lint {
 
 namespace {
 
-struct UnitOutcome {
-  std::vector<RawHit> hits;
-  bool had_errors = false;
-  bool failed = false;
-  std::string message;
-  std::vector<std::string> included;  // files this unit included (for the header phase)
+// The result cache of a run, shared by the parser threads; `store` null: off.
+struct RunCache {
+  cache::ResultCache* store = nullptr;
+  std::string salt;  // cache::run_salt of this run
+  cache::FileHashes hashes;
 };
 
-std::string take_string(CXString s) {
-  const char* c = clang_getCString(s);
-  std::string out = c ? c : "";
-  clang_disposeString(s);
-  return out;
-}
-
-// The project index the inference reads: every unit's facts, merged as units finish.
-struct SharedIndex {
-  bool enabled = false;
-  std::mutex mutex;
-  mcp_lint::index::ProjectIndex project;
-};
-
-UnitOutcome process_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
-                         bool want_includes, SharedIndex& shared) {
+// Parses one unit with libclang: its rule hits, index facts and the files it read.
+UnitOutcome parse_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
+                       bool collect_facts) {
   UnitOutcome out;
   std::vector<const char*> argv;
   for (const auto& a : unit.args) argv.push_back(a.c_str());
@@ -66,48 +58,77 @@ UnitOutcome process_unit(CXIndex index, const CompileUnit& unit, const RuleEngin
     return out;
   }
   const unsigned nd = clang_getNumDiagnostics(tu);
-  for (unsigned i = 0; i < nd; ++i) {
+  for (unsigned i = 0; i < nd && !out.had_errors; ++i) {
     CXDiagnostic d = clang_getDiagnostic(tu, i);
     if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      if (!out.had_errors)
-        out.message = take_string(clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn));
+      out.message = take(clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn));
       out.had_errors = true;
     }
     clang_disposeDiagnostic(d);
-    if (out.had_errors) break;
   }
   out.hits = engine.walk(tu, scope);
-  if (shared.enabled) {
-    mcp_lint::index::UnitFacts facts = mcp_lint::index::collect_facts(tu, scope);
-    std::lock_guard lock(shared.mutex);
-    shared.project.merge(facts);
+  if (collect_facts) {
+    out.facts = index::collect_facts(tu, scope);
+    out.has_facts = true;
   }
-  if (want_includes) {
-    clang_getInclusions(
-        tu,
-        [](CXFile f, CXSourceLocation*, unsigned depth, CXClientData data) {
-          if (depth == 0) return;  // the main file itself
-          auto* v = static_cast<std::vector<std::string>*>(data);
-          std::string real = take_string(clang_File_tryGetRealPathName(f));
-          if (real.empty()) real = take_string(clang_getFileName(f));
-          v->push_back(real);
-        },
-        &out.included);
-  }
+  out.included = included_files(tu);
+  if (out.had_errors) out.not_found = missing_include_paths(tu, unit.args);
   clang_disposeTranslationUnit(tu);
   return out;
 }
 
-// Parses `units` on `jobs` threads; each thread owns its CXIndex (libclang
+// A unit's outcome from the cache when its entry is still valid, else parsed
+// (and stored). A unit libclang cannot parse at all is never stored.
+UnitOutcome lint_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
+                      bool collect_facts, RunCache& cache) {
+  if (!cache.store) return parse_unit(index, unit, engine, scope, collect_facts);
+  const std::string main_sha = cache.hashes.of(unit.file);
+  if (main_sha.empty()) return parse_unit(index, unit, engine, scope, collect_facts);  // unreadable: libclang says why
+  const std::string key = cache::unit_key(cache.salt, unit.file, unit.args, main_sha);
+  if (auto entry = cache.store->load(key, unit.file, cache.hashes)) {
+    try {
+      return outcome_from_payload(entry->payload, engine.rules());
+    } catch (const std::exception& e) {
+      cache.store->reject(key, e.what());
+    }
+  }
+  UnitOutcome out = parse_unit(index, unit, engine, scope, collect_facts);
+  if (out.failed) return out;
+  cache::Entry entry;
+  for (const auto* files : {&out.included, &out.not_found})
+    for (const auto& f : *files) entry.manifest.push_back(cache::ManifestEntry{f, cache.hashes.of(f)});
+  entry.payload = outcome_to_payload(out);
+  cache.store->store(key, unit.file, entry);
+  return out;
+}
+
+// Lints `units` on `jobs` threads; each thread owns its CXIndex (libclang
 // indexes are not shared across threads). Outcomes keep the units' order.
-std::vector<UnitOutcome> parse_all(const std::vector<CompileUnit>& units, const RuleEngine& engine, const ScopeFilter& scope,
-                                   unsigned jobs, bool want_includes, Progress& progress, SharedIndex& shared) {
+// Facts are merged into `project` (when not null) in the units' order, not as
+// threads finish, so that a run is the same whichever units came from the
+// cache; each unit's facts are released once merged.
+std::vector<UnitOutcome> lint_all(const std::vector<CompileUnit>& units, const RuleEngine& engine, const ScopeFilter& scope,
+                                  unsigned jobs, index::ProjectIndex* project, Progress& progress, RunCache& cache) {
   std::vector<UnitOutcome> outcomes(units.size());
   std::atomic<std::size_t> next{0};
+  std::mutex merge_mutex;
+  std::vector<char> done(units.size(), 0);
+  std::size_t next_merge = 0;
+  auto merge_ready = [&](std::size_t finished) {
+    std::lock_guard lock(merge_mutex);
+    done[finished] = 1;
+    for (; next_merge < units.size() && done[next_merge]; ++next_merge) {
+      UnitOutcome& o = outcomes[next_merge];
+      if (!o.has_facts) continue;
+      project->merge(o.facts);
+      o.facts = {};
+    }
+  };
   auto worker = [&] {
     CXIndex index = clang_createIndex(/*excludeDeclarationsFromPCH=*/0, /*displayDiagnostics=*/0);
     for (std::size_t i = next++; i < units.size(); i = next++) {
-      outcomes[i] = process_unit(index, units[i], engine, scope, want_includes, shared);
+      outcomes[i] = lint_unit(index, units[i], engine, scope, project != nullptr, cache);
+      if (project) merge_ready(i);
       progress.tick();
     }
     clang_disposeIndex(index);
@@ -205,6 +226,36 @@ void add_inferred(LintResult& result, const HitMap& hits, index::ProjectIndex& i
             [](const Rule& a, const Rule& b) { return a.full_id < b.full_id; });
 }
 
+// --changed-since: a unit is affected when git names its main file, a file
+// it included, or a path where it looked for a missing #include. Reported:
+// every finding located in an affected unit's main file or the files it
+// included, and every inferred finding whose chain of evidence passes through
+// a changed file (a new wrapper's callers in untouched files). The index, and
+// so the inference, still covers every unit.
+void keep_affected(LintResult& result, const std::vector<CompileUnit>& units, const std::vector<UnitOutcome>& outcomes,
+                   const std::set<std::string>& changed, const std::string& base) {
+  result.changed_files = changed.size();
+  std::set<std::string> files;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const auto& o = outcomes[i];
+    auto hit = [&](const std::vector<std::string>& list) {
+      return std::any_of(list.begin(), list.end(), [&](const std::string& f) { return changed.count(f) > 0; });
+    };
+    if (!changed.count(units[i].file) && !hit(o.included) && !hit(o.not_found)) continue;
+    ++result.units_affected;
+    files.insert(units[i].file);
+    files.insert(o.included.begin(), o.included.end());
+  }
+  std::set<std::string> changed_shown;  // chain steps carry displayed paths
+  for (const auto& c : changed) changed_shown.insert(display_path(c, base));
+  const auto before = result.findings.size();
+  std::erase_if(result.findings, [&](const Finding& f) {
+    if (files.count(f.abs_file)) return false;
+    return std::none_of(f.chain.begin(), f.chain.end(), [&](const ChainStep& s) { return changed_shown.count(s.file) > 0; });
+  });
+  result.not_affected = before - result.findings.size();
+}
+
 }  // namespace
 
 LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
@@ -268,13 +319,31 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     return !any_positive;
   };
 
-  // 2. Parse and walk, in parallel.
+  // --changed-since asks git before any parsing: a bad revision fails fast.
+  std::set<std::string> changed;
+  if (!options.changed_since.empty()) {
+    std::string repo_dir = start_cwd.string();
+    if (!options.paths.empty()) {
+      const std::string first = normalize_path(options.paths.front());
+      repo_dir = fs::is_directory(first) ? first : fs::path(first).parent_path().string();
+    }
+    changed = changed_since(options.changed_since, repo_dir);
+  }
+
+  // 2. Parse and walk, in parallel (or take units from the cache).
   const RuleEngine engine(rules);
   const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   Progress progress(options.progress, units.size() + pending_headers.size());
-  SharedIndex shared;
-  shared.enabled = options.infer;
-  auto outcomes = parse_all(units, engine, scope, jobs, header_phase, progress, shared);
+  std::optional<cache::ResultCache> result_cache;
+  RunCache run_cache;
+  if (!options.cache_dir.empty()) {
+    result_cache.emplace(normalize_path(options.cache_dir), options.cache_max_bytes);
+    run_cache.store = &*result_cache;
+    run_cache.salt = cache::run_salt(rules, roots, options.infer);
+  }
+  index::ProjectIndex project;
+  index::ProjectIndex* merge_into = options.infer ? &project : nullptr;
+  auto outcomes = lint_all(units, engine, scope, jobs, merge_into, progress, run_cache);
 
   // Headers no source includes (header-only code) are parsed as units of their own.
   if (header_phase) {
@@ -285,7 +354,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     for (const auto& h : pending_headers)
       if (!included.count(h)) header_units.push_back(CompileUnit{h, header_args, false});
     progress.add_total(0);
-    auto more = parse_all(header_units, engine, scope, jobs, false, progress, shared);
+    auto more = lint_all(header_units, engine, scope, jobs, merge_into, progress, run_cache);
     for (std::size_t i = 0; i < header_units.size(); ++i) units.push_back(header_units[i]);
     for (auto& o : more) outcomes.push_back(std::move(o));
   }
@@ -337,7 +406,13 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     }
     result.findings.push_back(std::move(f));
   }
-  if (options.infer) add_inferred(result, merged, shared.project, rules, base, sources);
+  if (options.infer) add_inferred(result, merged, project, rules, base, sources);
+  if (!options.changed_since.empty()) keep_affected(result, units, outcomes, changed, base);
+  if (result_cache) {
+    result_cache->evict();
+    result.cache_used = true;
+    result.cache = result_cache->stats();
+  }
   const auto before = result.findings.size();
   std::erase_if(result.findings, [&](const Finding& f) { return f.confidence < options.min_confidence; });
   result.below_confidence = before - result.findings.size();

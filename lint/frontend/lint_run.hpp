@@ -1,10 +1,12 @@
 #pragma once
 // Orchestrates one lint run: units → parallel parse + one rule walk each →
 // merged, deduplicated, suppressed, sorted findings.
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "cache/result_cache.hpp"
 #include "engine/finding.hpp"
 #include "engine/rule_pack.hpp"
 
@@ -18,6 +20,12 @@ struct LintOptions {
   std::string display_base;        // paths are shown relative to this (default: cwd)
   bool infer = true;               // cross-unit inference from the rule hits (engine/inference/)
   int min_confidence = kConfidenceMedium;  // findings below this confidence (0..100) are dropped
+  // Result cache (lint/cache/result_cache.hpp); empty: every unit is parsed.
+  std::string cache_dir;
+  std::uint64_t cache_max_bytes = cache::kDefaultMaxBytes;  // 0: unbounded
+  // A git revision: every unit still feeds the index, but only the findings of
+  // the units the diff since it affects are reported (lint/README.md, "Incremental runs").
+  std::string changed_since;
 };
 
 struct UnitProblem {
@@ -34,6 +42,12 @@ struct LintResult {
   std::vector<UnitProblem> problems; // one per unit with errors or failure, sorted by file
   std::vector<Rule> inferred_rules;  // the rules of inferred findings ("inferred/<feature>-use")
   std::size_t below_confidence = 0;  // findings dropped by min_confidence
+  bool cache_used = false;
+  cache::CacheStats cache;           // hits, misses, ... of this run
+  // --changed-since: files git names, units they affect, findings left unreported.
+  std::size_t changed_files = 0;
+  std::size_t units_affected = 0;
+  std::size_t not_affected = 0;
 };
 
 // The rule set the reporters describe: the packs' rules and the inferred ones.

@@ -191,3 +191,72 @@ TEST(Inference, IdentifierWords) {
 }
 
 }  // namespace
+
+namespace {
+
+// A dispatcher's `if (method == kSetLevel) return handle_set_level(params);`:
+// the call after the method string on its line is the feature's handler; a
+// call that takes the string (`send_request("roots/list", with_key(p))`)
+// makes nothing after it a handler.
+TEST(Inference, DispatchedHandlerIsAnApiButArgumentsOfASenderAreNot) {
+  Builder b;
+  b.fn("c:dispatch", "dispatch", 1, 10);
+  b.fn("c:handle", "handle_set_level", 20, 25, 1);
+  b.fn("c:other", "call_tool", 30, 35, 1);
+  b.fn("c:caller", "roots_request", 40, 45);
+  b.fn("c:send", "send_request", 50, 55, 2);
+  b.fn("c:key", "with_key", 60, 62, 1);
+  // line 4: if (method == "logging/setLevel") return handle_set_level(params);
+  b.idx.calls.insert(index::CallFact{"c:dispatch", "c:handle", "handle_set_level", 1, true, "", Loc{b.file, 4, 40}});
+  // line 5: if (method == "tools/call") return call_tool(params);  (another method: a dispatcher)
+  b.idx.calls.insert(index::CallFact{"c:dispatch", "c:other", "call_tool", 1, true, "", Loc{b.file, 5, 40}});
+  // line 42: send_request("roots/list", with_key(p));
+  b.idx.calls.insert(index::CallFact{"c:caller", "c:send", "send_request", 2, false, "", Loc{b.file, 42, 3}});
+  b.idx.calls.insert(index::CallFact{"c:caller", "c:key", "with_key", 1, false, "", Loc{b.file, 42, 30}});
+  std::vector<inference::Seed> seeds{b.seed("logging", 4, "c:dispatch", "logging/setLevel"),
+                                     b.seed("roots", 42, "c:caller", "roots/list")};
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "tools/call", Loc{b.file, 5, 5}});
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "prompts/get", Loc{b.file, 6, 5}});
+  const auto found = inference::infer(b.idx, seeds);
+  EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{4, 20}));  // the call and the handler's declaration
+  EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{40}));       // roots_request holds the seed; with_key is not an API
+}
+
+// A table of the MCP level names read by a logging API counts; the program's
+// own table of its logger's levels (no notice/alert/emergency) does not.
+TEST(Inference, LogLevelNameTableReadByALoggingApiCounts) {
+  Builder b;
+  b.fn("c:api", "send_log_message", 1, 5);
+  b.fn("c:index", "level_index", 10, 14, 1);
+  b.call("c:api", "c:index", 3);
+  auto table = [&](const std::string& usr, unsigned line, std::set<std::string> values) {
+    auto& v = b.idx.vars[usr];
+    v.usr = usr;
+    v.name = usr.substr(2);
+    v.decls.insert(Loc{b.file, line, 1});
+    v.last_line = line + 1;
+    v.string_values = std::move(values);
+  };
+  table("c:kLevels", 30, {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"});
+  table("c:kOwn", 40, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  b.idx.refs.insert(index::RefFact{"c:kLevels", "c:index", Loc{b.file, 11, 5}});
+  b.idx.refs.insert(index::RefFact{"c:kOwn", "c:index", Loc{b.file, 12, 5}});
+  const auto found = inference::infer(b.idx, {b.seed("logging", 2, "c:api", "notifications/message")});
+  // 1: the API; 3: its call of level_index, which looks levels up (10, its declaration);
+  // 11: the table's use; 30-31: the table. kOwn (40, 12) stays silent.
+  EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{1, 3, 10, 11, 30, 31}));
+}
+
+// `serialize` specialised for every type: a dependent call naming it is not a
+// call of the one specialisation that is a feature API.
+TEST(Inference, DependentCallOfASharedNameStaysUnresolved) {
+  Builder b;
+  b.fn("c:ser_roots", "serialize", 1, 3, 1);
+  b.fn("c:ser_tool", "serialize", 10, 12, 1);
+  b.fn("c:generic", "to_json", 20, 24, 1);
+  b.idx.calls.insert(index::CallFact{"c:generic", "", "serialize", 1, true, "", Loc{b.file, 22, 3}});
+  const auto found = inference::infer(b.idx, {b.seed("roots", 2, "c:ser_roots", "roots/list")});
+  EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{1}));
+}
+
+}  // namespace

@@ -171,6 +171,8 @@ class Collector {
     bool pushed_type = false;
     if (is_function_like(kind)) {
       pushed_function = on_function(c, has_loc, at);
+    } else if (kind == CXCursor_LambdaExpr) {
+      pushed_function = has_loc && on_lambda(c, at);
     } else if (is_type_decl_kind(kind)) {
       pushed_type = on_type(c, kind, has_loc, at);
     } else if (has_loc) {
@@ -179,7 +181,9 @@ class Collector {
     const bool pushed_var = kind == CXCursor_VarDecl;
     if (pushed_var) var_stack_.push_back(usr_of(c));
     kinds_.push_back(kind);
+    locs_.push_back(has_loc ? at : Loc{});
     visit_children(c);
+    locs_.pop_back();
     kinds_.pop_back();
     if (pushed_var) var_stack_.pop_back();
     if (pushed_function) function_stack_.pop_back();
@@ -203,15 +207,7 @@ class Collector {
     }
     f.arity = static_cast<unsigned>(n);
     if (has_loc) f.decls.insert(at);
-    if (clang_isCursorDefinition(c)) {
-      CXSourceRange ext = clang_getCursorExtent(c);
-      Loc b, e;
-      if (loc_of(clang_getRangeStart(ext), b) && loc_of(clang_getRangeEnd(ext), e) && b.file == e.file) {
-        f.has_body = true;
-        f.body_begin = b;
-        f.body_end = e.line;
-      }
-    }
+    if (clang_isCursorDefinition(c)) set_body(f, c);
     CXCursor* overridden = nullptr;
     unsigned count = 0;
     clang_getOverriddenCursors(c, &overridden, &count);
@@ -222,6 +218,46 @@ class Collector {
       if (clang_getCursorKind(kid) == CXCursor_ParmDecl) type_usrs(clang_getCursorType(kid), f.type_usrs);
     facts_.functions.push_back(std::move(f));
     function_stack_.push_back(usr);
+    return true;
+  }
+
+  // The extent of a function's or lambda's definition, when it lies in one file.
+  bool set_body(FunctionFact& f, CXCursor c) {
+    CXSourceRange ext = clang_getCursorExtent(c);
+    Loc b, e;
+    if (!loc_of(clang_getRangeStart(ext), b) || !loc_of(clang_getRangeEnd(ext), e) || b.file != e.file) return false;
+    f.has_body = true;
+    f.body_begin = b;
+    f.body_end = e.line;
+    return true;
+  }
+
+  // A lambda is a function of its own (its calls, seeds and parameters are
+  // its own, not its enclosing function's), named by its position. When it is
+  // an argument or an element of a braced list (a handler passed to a
+  // registration, or listed in a table of tools), registered_at is where that
+  // call or list starts.
+  bool on_lambda(CXCursor c, Loc at) {
+    FunctionFact f;
+    f.usr = "lambda@" + facts_.files[at.file] + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+    f.name = "(lambda)";
+    f.qualified = "the lambda at line " + std::to_string(at.line);
+    f.is_lambda = true;
+    f.decls.insert(at);
+    set_body(f, c);
+    for (std::size_t i = kinds_.size(); i-- > 0;) {
+      const CXCursorKind k = kinds_[i];
+      if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr) continue;
+      if ((k == CXCursor_CallExpr || k == CXCursor_InitListExpr) && locs_[i].line) f.registered_at = locs_[i];
+      break;
+    }
+    for (CXCursor kid : children(c))
+      if (clang_getCursorKind(kid) == CXCursor_ParmDecl) {
+        type_usrs(clang_getCursorType(kid), f.type_usrs);
+        ++f.arity;
+      }
+    function_stack_.push_back(f.usr);
+    facts_.functions.push_back(std::move(f));
     return true;
   }
 
@@ -245,6 +281,7 @@ class Collector {
         for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         t.enumerators.insert(name);
         t.enumerator_usrs.insert(usr_of(kid));
+        if (Loc l; loc_of(clang_getCursorLocation(kid), l)) t.enumerator_decls.insert(l);
       }
     }
     type_stack_.push_back(usr);
@@ -302,6 +339,8 @@ class Collector {
         v.owner = v.is_field ? (type_stack_.empty() ? std::string{} : type_stack_.back()) : current_function();
         type_usrs(clang_getCursorType(c), v.type_usrs);
         v.decls.insert(at);
+        if (kind == CXCursor_VarDecl && (current_function().empty() || clang_isConstQualifiedType(clang_getCursorType(c))))
+          initializer_strings(c, v);
         facts_.vars.push_back(std::move(v));
         return;
       }
@@ -334,6 +373,25 @@ class Collector {
     }
   }
 
+  // The string literals of a namespace-scope or const variable's declaration
+  // (a table of names), at most 32, and its last line.
+  void initializer_strings(CXCursor var, VarFact& v) {
+    CXSourceRange ext = clang_getCursorExtent(var);
+    Loc e;
+    if (!loc_of(clang_getRangeEnd(ext), e)) return;
+    v.last_line = e.line;
+    CXToken* tokens = nullptr;
+    unsigned n = 0;
+    clang_tokenize(tu_, ext, &tokens, &n);
+    for (unsigned i = 0; i < n && v.string_values.size() < 32; ++i) {
+      if (clang_getTokenKind(tokens[i]) != CXToken_Literal) continue;
+      const std::string spelling = take(clang_getTokenSpelling(tu_, tokens[i]));
+      if (spelling.empty() || spelling.back() != '"') continue;
+      if (auto value = decode_string_literal(spelling)) v.string_values.insert(*value);
+    }
+    if (tokens) clang_disposeTokens(tu_, tokens, n);
+  }
+
   // The member or function name a dependent call designates (`client.create_message(x)`
   // in a template): the last identifier of the callee expression.
   std::string dependent_callee_name(CXCursor call) {
@@ -356,6 +414,7 @@ class Collector {
   std::vector<std::string> function_stack_;
   std::vector<std::string> type_stack_;
   std::vector<CXCursorKind> kinds_;
+  std::vector<Loc> locs_;  // position of each cursor of kinds_ (line 0: outside the scope)
   std::vector<std::string> var_stack_;
 };
 

@@ -1,5 +1,7 @@
 #include "engine/index/facts.hpp"
 
+#include <algorithm>
+
 namespace mcp_lint::index {
 
 std::uint32_t ProjectIndex::intern(const std::string& path) {
@@ -31,6 +33,8 @@ void ProjectIndex::merge(const UnitFacts& unit) {
     g.overrides.insert(f.overrides.begin(), f.overrides.end());
     g.type_usrs.insert(f.type_usrs.begin(), f.type_usrs.end());
     if (g.parent_usr.empty()) g.parent_usr = f.parent_usr;
+    g.is_lambda = g.is_lambda || f.is_lambda;
+    if (added && f.registered_at.line) g.registered_at = loc(f.registered_at);
   }
   for (const auto& t : unit.types) {
     auto [it, added] = types.try_emplace(t.usr, t);
@@ -39,12 +43,16 @@ void ProjectIndex::merge(const UnitFacts& unit) {
     it->second.enumerators.insert(t.enumerators.begin(), t.enumerators.end());
     it->second.enumerator_usrs.insert(t.enumerator_usrs.begin(), t.enumerator_usrs.end());
     it->second.aliased.insert(t.aliased.begin(), t.aliased.end());
+    if (added) it->second.enumerator_decls.clear();
+    for (Loc l : t.enumerator_decls) it->second.enumerator_decls.insert(loc(l));
   }
   for (const auto& v : unit.vars) {
     auto [it, added] = vars.try_emplace(v.usr, v);
     if (added) it->second.decls.clear();
     for (Loc l : v.decls) it->second.decls.insert(loc(l));
     it->second.type_usrs.insert(v.type_usrs.begin(), v.type_usrs.end());
+    it->second.string_values.insert(v.string_values.begin(), v.string_values.end());
+    it->second.last_line = std::max(it->second.last_line, v.last_line);
   }
   // Facts that are one located event each: remap the file, keep them all.
   auto add_located = [&](auto& into, const auto& from) {

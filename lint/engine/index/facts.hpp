@@ -32,6 +32,11 @@ struct FunctionFact {
   unsigned body_end = 0;  // last line of the definition
   std::set<std::string> overrides;   // USRs of the methods this one directly overrides
   std::set<std::string> type_usrs;   // records/enums named by its parameters and return type
+  // A lambda (usr "lambda@path:line:col", no name): where the call or braced
+  // list it is passed to or listed in starts (a handler's registration), or
+  // line 0 when it is not an argument or element.
+  bool is_lambda = false;
+  Loc registered_at;
 };
 
 struct CallFact {
@@ -56,6 +61,7 @@ struct TypeFact {
   std::set<std::string> enumerators;       // lower-cased enumerator names
   std::set<std::string> enumerator_usrs;
   std::set<std::string> aliased;  // a typedef/alias: the records/enums its underlying type names
+  std::set<Loc> enumerator_decls;  // where each enumerator is declared
 };
 
 // A field, variable or parameter declaration.
@@ -66,6 +72,10 @@ struct VarFact {
   bool is_field = false;
   std::set<std::string> type_usrs;
   std::set<Loc> decls;
+  // A variable's initializer: its string literals (a table of names such as
+  // {"debug", "info", ...}; at most 32) and the last line of the declaration.
+  std::set<std::string> string_values;
+  unsigned last_line = 0;
 };
 
 // A reference to a declaration (field, variable, enumerator, function, type) at a position.

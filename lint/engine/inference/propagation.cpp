@@ -25,7 +25,12 @@ constexpr int kSchemaType = 85;       // a type with a schema name (CreateMessag
 constexpr int kTiedType = 75;         // a weak schema name or log-level enum tied to the feature
 constexpr int kExclusiveType = 65;    // a project type only the feature's APIs take or return
 constexpr int kHint = 35;             // a name carrying the feature's word, in a class with a feature API
+constexpr int kHandler = 80;          // a function a dispatcher calls, or a registration names, for the feature's method
+constexpr int kTiedName = 60;         // a callee or member named for the feature that a feature API calls or uses
+constexpr int kSeedVariable = 65;     // a local variable whose initializer holds a seed
+constexpr std::size_t kGenericCallers = 12;  // a function called from more places is plumbing (a logger, a sender)
 constexpr int kMinConfidence = 20;
+constexpr unsigned kMaxLambdaLines = 15;  // a lambda calling an API is its handler up to this size
 constexpr unsigned kMaxBodyLines = 80;    // field keys count inside feature APIs up to this size
 
 struct Evidence {
@@ -62,6 +67,40 @@ class BodyLookup {
   std::unordered_map<std::uint32_t, std::vector<Body>> by_file_;
 };
 
+// Lookups by position and by function the inference shares between features.
+struct LineViews {
+  std::map<std::pair<std::uint32_t, unsigned>, std::vector<const CallFact*>> calls_at;
+  std::map<std::pair<std::uint32_t, unsigned>, std::vector<const index::RefFact*>> function_refs_at;
+  std::map<std::pair<std::uint32_t, unsigned>, std::vector<const index::RefFact*>> refs_at;
+  std::map<std::string, std::vector<const CallFact*>> calls_from;     // by caller
+  std::multimap<std::string, const index::RefFact*> refs_in;          // by enclosing function
+  std::map<std::string, std::vector<const VarFact*>> locals_of;       // local variables by function
+  std::multimap<std::string, const CallFact*> initializers;           // calls by the variable they initialize
+  std::map<std::string, std::vector<const FunctionFact*>> functions_by_name;
+  std::map<std::uint32_t, std::vector<const FunctionFact*>> lambdas_in;  // by file
+  std::set<Loc> macro_sites;  // where a macro is expanded: what it declares there is the macro's, not the project's
+
+  explicit LineViews(const ProjectIndex& idx) {
+    for (const auto& c : idx.calls) {
+      calls_at[{c.at.file, c.at.line}].push_back(&c);
+      if (!c.caller.empty()) calls_from[c.caller].push_back(&c);
+      if (!c.initializes.empty()) initializers.emplace(c.initializes, &c);
+    }
+    for (const auto& r : idx.refs) {
+      if (!r.in_function.empty()) refs_in.emplace(r.in_function, &r);
+      refs_at[{r.at.file, r.at.line}].push_back(&r);
+      if (idx.functions.count(r.target)) function_refs_at[{r.at.file, r.at.line}].push_back(&r);
+    }
+    for (const auto& [usr, v] : idx.vars)
+      if (!v.is_field && !v.owner.empty()) locals_of[v.owner].push_back(&v);
+    for (const auto& [usr, fn] : idx.functions) {
+      if (!fn.decls.empty()) functions_by_name[fn.name].push_back(&fn);
+      if (fn.is_lambda && fn.has_body) lambdas_in[fn.body_begin.file].push_back(&fn);
+    }
+    for (const auto& [name, at] : idx.macro_expansions) macro_sites.insert(at);
+  }
+};
+
 class FeatureInference {
  public:
   FeatureInference(const ProjectIndex& idx, const FeatureVocabulary& vocab, const InferenceOptions& opt,
@@ -71,17 +110,23 @@ class FeatureInference {
                    const std::map<std::string, std::vector<const CallFact*>>& calls_to,
                    const std::map<std::string, std::vector<const CallFact*>>& calls_by_name,
                    const std::map<std::string, std::vector<std::string>>& overridden_by,
-                   const std::map<std::string, std::vector<const index::RefFact*>>& refs_to, std::vector<Inferred>& out)
+                   const std::map<std::string, std::vector<const index::RefFact*>>& refs_to, const LineViews& lines,
+                   std::vector<Inferred>& out)
       : idx_(idx), v_(vocab), opt_(opt), method_lines_(method_lines), seeds_in_(seeds_in), dispatchers_(dispatchers),
         type_users_(type_users), calls_to_(calls_to), calls_by_name_(calls_by_name), overridden_by_(overridden_by),
-        refs_to_(refs_to), out_(out) {}
+        refs_to_(refs_to), lines_(lines), out_(out) {}
 
   void run() {
     seed_apis();
+    dispatched_handlers();
     schema_types();
     for (int round = 0; round <= opt_.max_depth + 1; ++round) {
       bool changed = false;
       changed |= override_closure();
+      changed |= named_callees();
+      changed |= level_tables();
+      changed |= capability_fields();
+      changed |= nested_lambdas();
       changed |= tied_types();
       changed |= exclusive_types();
       changed |= type_users_as_apis();
@@ -92,6 +137,9 @@ class FeatureInference {
     report_api_bodies();
     report_types();
     report_hints();
+    report_tied_members();
+    report_level_tables();
+    report_seed_variables();
     report_macros();
   }
 
@@ -126,6 +174,196 @@ class FeatureInference {
           best = s;
       if (best) add(apis_, usr, Evidence{kSeedApi, 0, {Step{best->at, best->what}}});
     }
+  }
+
+  bool is_plumbing(const std::string& usr, const FunctionFact& fn) const {
+    if (fn.decls.empty() || fn.name.rfind("operator", 0) == 0 || dispatchers_.count(usr)) return true;
+    auto it = calls_to_.find(usr);
+    return it != calls_to_.end() && it->second.size() > kGenericCallers;
+  }
+
+  // The handler of a method: a dispatcher's `if (method == kSetLevel) return
+  // handle_set_level(params);` or a registration `on("roots/list", &handle_roots)`.
+  // A call is a handler when it comes after the method string on its line, or
+  // is returned on the next line (`case kRootsList:\n return list_roots(p);`),
+  // and the string is compared, not passed: a call with arguments that starts
+  // before it on the line (`send_request("x", with_key(p))`) takes it, and
+  // what follows builds the request. A function named (not called) after the
+  // string is registered for it even as an argument.
+  void dispatched_handlers() {
+    for (const auto& [usr, seeds] : seeds_in_)
+      for (const Seed* s : seeds) {
+        if (s->feature != f() || !method_lines_.count(std::make_pair(s->at.file, s->at.line))) continue;
+        auto consider = [&](const std::string& target, Loc at) {
+          auto fn = idx_.functions.find(target);
+          if (target == usr || fn == idx_.functions.end() || is_plumbing(target, fn->second)) return;
+          add(apis_, target, Evidence{kHandler, 0, {Step{at, "is dispatched for it"}, Step{s->at, s->what}}});
+        };
+        const auto* here = find_calls(s->at.file, s->at.line);
+        std::set<std::string> called_here;
+        bool passed = false, after = false;
+        if (here)
+          for (const CallFact* c : *here) {
+            called_here.insert(c->callee);
+            if (c->at.column < s->at.column && c->arity > 0 && c->name.rfind("operator", 0) != 0) passed = true;
+            if (c->at.column > s->at.column) after = true;
+          }
+        if (!passed && here)
+          for (const CallFact* c : *here)
+            if (c->at.column > s->at.column && !c->callee.empty()) consider(c->callee, c->at);
+        if (!passed && !after)
+          if (const auto* next = find_calls(s->at.file, s->at.line + 1))
+            for (const CallFact* c : *next)
+              if (c->returned && !c->callee.empty() && c->caller == usr) consider(c->callee, c->at);
+        if (auto it = lines_.function_refs_at.find({s->at.file, s->at.line}); it != lines_.function_refs_at.end())
+          for (const index::RefFact* r : it->second)
+            if (r->at.column > s->at.column && !called_here.count(r->target)) consider(r->target, r->at);
+      }
+  }
+
+  const std::vector<const CallFact*>* find_calls(std::uint32_t file, unsigned line) const {
+    auto it = lines_.calls_at.find({file, line});
+    return it == lines_.calls_at.end() ? nullptr : &it->second;
+  }
+
+  // A function named for the feature that a feature API calls (a reader of
+  // its result, `read_create_message`): the name alone would be weak, the
+  // call from the API ties it.
+  bool named_callees() {
+    std::vector<std::pair<std::string, Evidence>> found;
+    for (const auto& [usr, e] : apis_) {
+      if (e.depth >= opt_.max_depth) continue;
+      auto it = lines_.calls_from.find(usr);
+      if (it == lines_.calls_from.end()) continue;
+      for (const CallFact* c : it->second) {
+        if (c->callee.empty() || apis_.count(c->callee)) continue;
+        auto fn = idx_.functions.find(c->callee);
+        if (fn == idx_.functions.end() || is_plumbing(c->callee, fn->second) || !has_hint_word(fn->second.name, v_)) continue;
+        Evidence ce{std::min(e.confidence - 10, kTiedName + 10), e.depth + 1, {Step{c->at, "is called by " + idx_.functions.at(usr).qualified}}};
+        ce.via.insert(ce.via.end(), e.via.begin(), e.via.end());
+        found.emplace_back(c->callee, std::move(ce));
+      }
+    }
+    bool changed = false;
+    for (auto& [usr, e] : found) changed |= add(apis_, usr, std::move(e));
+    return changed;
+  }
+
+  // A table of the MCP log level names (`constexpr std::array kLevels = {"debug",
+  // ..., "emergency"}`, a name→value map) read by a logging API or next to a
+  // logging anchor: its declaration and uses, and the functions looking levels
+  // up in it become APIs.
+  bool level_tables() {
+    if (f() != "logging") return false;
+    bool changed = false;
+    for (const auto& [vusr, v] : idx_.vars) {
+      if (tables_.count(vusr) || v.string_values.size() < 6 || v.decls.empty()) continue;
+      int n = 0;
+      for (const auto& level : mcp_log_levels()) n += v.string_values.count(level) ? 1 : 0;
+      if (n < 6) continue;
+      const Evidence* tie = nullptr;
+      std::string user;
+      if (auto it = refs_to_.find(vusr); it != refs_to_.end())
+        for (const auto* r : it->second) {
+          if (auto a = apis_.find(r->in_function); a != apis_.end() && (!tie || a->second.confidence > tie->confidence)) {
+            tie = &a->second;
+            user = r->in_function;
+          }
+          // Read by a helper a logging API calls (`level_index(level)` in the setLevel handler).
+          if (auto c = calls_to_.find(r->in_function); !tie && c != calls_to_.end())
+            for (const CallFact* call : c->second)
+              if (auto a = apis_.find(call->caller); !tie && a != apis_.end() && a->second.depth <= 1) {
+                tie = &a->second;
+                user = call->caller;
+              }
+          if (auto sd = seeds_in_.find(r->in_function); !tie && sd != seeds_in_.end())
+            for (const Seed* seed : sd->second)
+              if (seed->feature == f()) {
+                tables_[vusr] = Evidence{kTiedType, 1, {Step{seed->at, seed->what}}};
+                changed = true;
+              }
+        }
+      if (tie) {
+        Evidence e{kTiedType, tie->depth + 1, {Step{first_decl(idx_.functions.at(user)), "is read by " + idx_.functions.at(user).qualified}}};
+        e.via.insert(e.via.end(), tie->via.begin(), tie->via.end());
+        tables_[vusr] = std::move(e);
+        changed = true;
+      }
+      if (!tables_.count(vusr)) continue;
+      const Evidence& te = tables_.at(vusr);
+      if (auto it = refs_to_.find(vusr); it != refs_to_.end())
+        for (const auto* r : it->second) {
+          if (r->in_function.empty() || apis_.count(r->in_function) || dispatchers_.count(r->in_function)) continue;
+          Evidence e{te.confidence - 5, te.depth + 1, {Step{r->at, "looks up a level in " + v.name}}};
+          e.via.insert(e.via.end(), te.via.begin(), te.via.end());
+          changed |= add(apis_, r->in_function, std::move(e));
+        }
+    }
+    return changed;
+  }
+
+  void report_level_tables() {
+    for (const auto& [vusr, e] : tables_) {
+      const VarFact& v = idx_.vars.at(vusr);
+      const Loc d = *v.decls.begin();
+      for (unsigned line = d.line; line <= std::max(d.line, v.last_line) && line < d.line + 12; ++line)
+        emit(Loc{d.file, line, line == d.line ? d.column : 1}, e.confidence, "declares " + v.name + ", the MCP log level names", e.via);
+      report_refs(vusr, e.confidence - 5, "uses " + v.name + ", the MCP log level names", e.via);
+    }
+  }
+
+  // The capability member: a field named for the feature read or written on
+  // an anchor's line (`caps.sampling = from_json<SamplingParams>(j["sampling"])`).
+  // It counts where declared and used; its record type is the capability's
+  // type unless fields of other names share it (an EmptyCapability).
+  bool capability_fields() {
+    bool changed = false;
+    for (const auto& [usr, seeds] : seeds_in_)
+      for (const Seed* s : seeds) {
+        if (s->feature != f()) continue;
+        auto r = lines_.refs_at.find({s->at.file, s->at.line});
+        if (r == lines_.refs_at.end()) continue;
+        for (const index::RefFact* ref : r->second) {
+          auto v = idx_.vars.find(ref->target);
+          if (v == idx_.vars.end() || !v->second.is_field || fields_.count(ref->target) || !has_hint_word(v->second.name, v_))
+            continue;
+          fields_[ref->target] = Evidence{kTiedType, 1, {Step{s->at, s->what}}};
+          changed = true;
+          for (const auto& t : v->second.type_usrs) {
+            auto tt = idx_.types.find(t);
+            if (tt == idx_.types.end() || !in_project(tt->second) || types_.count(t) || shared_type(t)) continue;
+            changed |= add(types_, t, Evidence{kTiedType, 1, {Step{*v->second.decls.begin(), "is the type of the member " + v->second.name},
+                                                             Step{s->at, s->what}}});
+          }
+        }
+      }
+    return changed;
+  }
+
+  bool shared_type(const std::string& type) const {
+    for (const auto& [vusr, v] : idx_.vars)
+      if (v.is_field && v.type_usrs.count(type) && !has_hint_word(v.name, v_)) return true;
+    return false;
+  }
+
+  // Lambdas inside a feature API's body (visitors, callbacks) are part of it.
+  bool nested_lambdas() {
+    std::vector<std::pair<std::string, Evidence>> found;
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      if (fn.is_lambda || !fn.has_body || e.depth > 1 || fn.body_end - fn.body_begin.line > kMaxBodyLines) continue;
+      auto it = lines_.lambdas_in.find(fn.body_begin.file);
+      if (it == lines_.lambdas_in.end()) continue;
+      for (const FunctionFact* l : it->second)
+        if (l->body_begin.line >= fn.body_begin.line && l->body_end <= fn.body_end && !apis_.count(l->usr))
+          found.emplace_back(l->usr, e);
+    }
+    bool changed = false;
+    for (auto& [usr, e] : found) {
+      nested_.insert(usr);
+      changed |= add(apis_, usr, std::move(e));
+    }
+    return changed;
   }
 
   bool in_project(const TypeFact& t) const { return !t.decls.empty(); }
@@ -182,7 +420,8 @@ class FeatureInference {
     }
     // Aliases of feature types.
     for (const auto& [usr, t] : idx_.types) {
-      if (t.aliased.empty() || types_.count(usr) || !in_project(t)) continue;
+      // An alias naming several project types (a variant of every request) is not dedicated to one.
+      if (t.aliased.empty() || t.aliased.size() > 2 || types_.count(usr) || !in_project(t)) continue;
       for (const auto& a : t.aliased)
         if (auto it = types_.find(a); it != types_.end() && a != usr) {
           Evidence e = it->second;
@@ -206,7 +445,7 @@ class FeatureInference {
       const FunctionFact* via = nullptr;
       bool exclusive = true;
       for (const FunctionFact* fn : users) {
-        if (fn->parent_usr == usr) continue;
+        if (fn->parent_usr == usr || fn->is_lambda) continue;
         auto a = apis_.find(fn->usr);
         if (a == apis_.end()) {
           exclusive = false;
@@ -262,6 +501,8 @@ class FeatureInference {
 
   bool strong_caller(const FunctionFact& caller, const CallFact& call) const {
     if (call.returned) return true;
+    // A short lambda calling an API is that API's handler or callback (it has no name to carry the feature).
+    if (caller.is_lambda && caller.has_body && caller.body_end - caller.body_begin.line <= kMaxLambdaLines) return true;
     if (has_hint_word(caller.name, v_)) return true;
     for (const auto& t : caller.type_usrs)
       if (types_.count(t)) return true;
@@ -273,10 +514,21 @@ class FeatureInference {
   void for_each_call(const std::string& usr, const FunctionFact& api, F&& visit) const {
     if (auto it = calls_to_.find(usr); it != calls_to_.end())
       for (const CallFact* c : it->second) visit(*c, 0);
-    if (api.name.size() < 5 || api.name.rfind("operator", 0) == 0) return;
+    if (api.name.size() < 5 || api.name.rfind("operator", 0) == 0 || ambiguous(api)) return;
     if (auto it = calls_by_name_.find(api.name); it != calls_by_name_.end())
       for (const CallFact* c : it->second)
         if (c->arity <= api.arity) visit(*c, kByNameCost);
+  }
+
+  // A name that other project functions of a compatible arity share (the
+  // `serialize` of a trait specialised for every type) does not designate
+  // this API: dependent calls and macro bodies naming it stay unresolved.
+  bool ambiguous(const FunctionFact& api) const {
+    auto it = lines_.functions_by_name.find(api.name);
+    if (it == lines_.functions_by_name.end()) return false;
+    for (const FunctionFact* other : it->second)
+      if (other->usr != api.usr && other->arity == api.arity && !apis_.count(other->usr)) return true;
+    return false;
   }
 
   bool promote_callers() {
@@ -306,7 +558,12 @@ class FeatureInference {
   void report_apis() {
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& fn = idx_.functions.at(usr);
-      for (Loc d : fn.decls) emit(d, e.confidence, "declares " + fn.qualified, e.via);
+      // A registered lambda is reported where it is registered (the handler's entry), not where it starts.
+      if (fn.is_lambda && fn.registered_at.line && !nested_.count(usr))
+        emit(fn.registered_at, e.confidence - 5, "registers " + fn.qualified + " as a handler", e.via);
+      else
+        for (Loc d : fn.decls)
+          if (!lines_.macro_sites.count(d)) emit(d, e.confidence, "declares " + fn.qualified, e.via);
       for_each_call(usr, fn, [&](const CallFact& c, int cost) {
         emit(c.at, e.confidence - cost, "calls " + fn.qualified, e.via);
       });
@@ -349,6 +606,7 @@ class FeatureInference {
       const TypeFact& t = idx_.types.at(usr);
       const std::string name = t.name.empty() ? t.parent_name : t.name;
       for (Loc d : t.decls) emit(d, e.confidence, "declares the type " + name, e.via);
+      for (Loc d : t.enumerator_decls) emit(d, e.confidence - 5, "declares a value of " + name, e.via);
       report_refs(usr, e.confidence - 5, "uses the type " + name, e.via);
       for (const auto& en : t.enumerator_usrs) report_refs(en, e.confidence - 5, "uses a value of " + name, e.via);
     }
@@ -360,6 +618,7 @@ class FeatureInference {
         report_refs(vusr, te.confidence - 10, "uses the " + what, te.via);
         continue;
       }
+      if (!v.decls.empty() && lines_.macro_sites.count(*v.decls.begin())) continue;
       for (const auto& t : v.type_usrs) {
         auto te = types_.find(t);
         if (te == types_.end()) continue;
@@ -401,12 +660,72 @@ class FeatureInference {
     }
   }
 
+  // A member or variable named for the feature that a feature API reads or
+  // writes (`log_level_ = index;` in the setLevel handler): declared and used.
+  void report_tied_members() {
+    std::map<std::string, std::pair<const Evidence*, Loc>> tied;
+    for (const auto& [usr, e] : apis_) {
+      if (e.depth > 1) continue;
+      for (auto r = lines_.refs_in.find(usr); r != lines_.refs_in.end() && r->first == usr; ++r) {
+        const index::RefFact* ref = r->second;
+        auto v = idx_.vars.find(ref->target);
+        if (v == idx_.vars.end() || !v->second.is_field || !has_hint_word(v->second.name, v_)) continue;
+        auto t = tied.find(ref->target);
+        if (t == tied.end() || t->second.first->confidence < e.confidence) tied[ref->target] = {&e, ref->at};
+      }
+    }
+    for (const auto& [vusr, te] : tied) {
+      const VarFact& v = idx_.vars.at(vusr);
+      std::vector<Step> via{Step{te.second, "is used by a " + f() + " API"}};
+      via.insert(via.end(), te.first->via.begin(), te.first->via.end());
+      for (Loc d : v.decls) emit(d, kTiedName, "declares the member " + v.name, via);
+      report_refs(vusr, kTiedName - 5, "uses the member " + v.name, via);
+    }
+    for (const auto& [vusr, e] : fields_) {
+      const VarFact& v = idx_.vars.at(vusr);
+      for (Loc d : v.decls) emit(d, e.confidence, "declares the capability member " + v.name, e.via);
+      report_refs(vusr, e.confidence - 5, "uses the capability member " + v.name, e.via);
+    }
+  }
+
+  // A local variable whose initializer holds a seed (`json n = make_notification(
+  // kLogMessage, ...)`): its uses carry the feature's message.
+  void report_seed_variables() {
+    for (const auto& [usr, seeds] : seeds_in_) {
+      if (dispatchers_.count(usr)) continue;
+      for (const Seed* s : seeds) {
+        // A method string makes a message; a capability key in a capabilities object does not.
+        if (s->feature != f() || !method_lines_.count(std::make_pair(s->at.file, s->at.line))) continue;
+        auto vars = lines_.locals_of.find(usr);
+        if (vars == lines_.locals_of.end()) continue;
+        for (const VarFact* v : vars->second) {
+          if (v->decls.empty()) continue;
+          const Loc d = *v->decls.begin();
+          if (d.file != s->at.file) continue;
+          bool holds = d.line == s->at.line && d.column < s->at.column;
+          if (!holds && d.line + 1 == s->at.line)
+            for (auto c = lines_.initializers.find(v->usr); c != lines_.initializers.end() && c->first == v->usr; ++c)
+              holds = holds || c->second->at.line == d.line || c->second->at.line == s->at.line;
+          // The request's params: a local passed after the method string (`send_request("x", params)`).
+          if (!holds)
+            if (auto r = lines_.refs_at.find({s->at.file, s->at.line}); r != lines_.refs_at.end())
+              for (const index::RefFact* ref : r->second)
+                holds = holds || (ref->target == v->usr && ref->at.column > s->at.column);
+          if (!holds) continue;
+          std::vector<Step> via{Step{s->at, s->what}};
+          emit(d, kSeedVariable, "declares " + v->name + ", which holds a " + f() + " message", via);
+          report_refs(v->usr, kSeedVariable - 5, "uses " + v->name + ", which holds a " + f() + " message", via);
+        }
+      }
+    }
+  }
+
   // A macro whose body names a feature API: its definition and expansion sites.
   void report_macros() {
     std::map<std::string, std::pair<const FunctionFact*, const Evidence*>> by_name;
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& fn = idx_.functions.at(usr);
-      if (fn.name.size() >= 5) by_name.emplace(fn.name, std::make_pair(&fn, &e));
+      if (fn.name.size() >= 5 && !fn.is_lambda && !ambiguous(fn)) by_name.emplace(fn.name, std::make_pair(&fn, &e));
     }
     for (const auto& [name, m] : idx_.macros) {
       for (const auto& id : m.identifiers) {
@@ -433,9 +752,13 @@ class FeatureInference {
   const std::map<std::string, std::vector<const CallFact*>>& calls_by_name_;
   const std::map<std::string, std::vector<std::string>>& overridden_by_;
   const std::map<std::string, std::vector<const index::RefFact*>>& refs_to_;
+  const LineViews& lines_;
   std::vector<Inferred>& out_;
   std::map<std::string, Evidence> apis_;
   std::map<std::string, Evidence> types_;
+  std::map<std::string, Evidence> tables_;  // log level name tables
+  std::map<std::string, Evidence> fields_;  // capability members
+  std::set<std::string> nested_;            // lambdas inside a feature API
 };
 
 }  // namespace
@@ -476,10 +799,11 @@ std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& se
   std::map<std::string, std::vector<const index::RefFact*>> refs_to;
   for (const auto& r : idx.refs) refs_to[r.target].push_back(&r);
 
+  const LineViews lines(idx);
   std::vector<Inferred> raw;
   for (const auto& vocab : feature_vocabulary())
     FeatureInference(idx, vocab, options, method_lines, seeds_in, dispatchers, type_users, calls_to, calls_by_name,
-                     overridden_by, refs_to, raw)
+                     overridden_by, refs_to, lines, raw)
         .run();
 
   // One result per (feature, file, line): the most confident.

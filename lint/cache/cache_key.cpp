@@ -1,0 +1,90 @@
+#include "cache/cache_key.hpp"
+
+#include <clang-c/Index.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "cache/digest.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mcp_lint::cache {
+
+namespace {
+
+// Bumped whenever what an entry holds changes meaning.
+constexpr const char* kKeyFormat = "mcp-lint-cache-key/1";
+
+std::string build_id() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "unknown-build";
+  const auto size = fs::file_size(exe, ec);
+  const auto mtime = fs::last_write_time(exe, ec).time_since_epoch().count();
+  return exe.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime);
+}
+
+std::string clang_version() {
+  CXString v = clang_getClangVersion();
+  std::string out = clang_getCString(v) ? clang_getCString(v) : "";
+  clang_disposeString(v);
+  return out;
+}
+
+}  // namespace
+
+std::string rules_digest(const RuleSet& rules) {
+  Sha256 h;
+  for (const auto& f : rules.features.features)
+    for (const auto* s : {&f.id, &f.title, &f.deadline, &f.link, &f.rule_prefix}) h.field(*s);
+  for (const auto& p : rules.packs) {
+    h.field(p.id);
+    h.field(p.description);
+    h.field(p.file);
+    h.field(sha256_file(p.file));  // covers whatever the fields below do not name
+  }
+  for (const auto& r : rules.rules) {
+    for (const auto* s : {&r.pack, &r.id, &r.full_id, &r.feature, &r.message, &r.advice, &r.link, &r.deadline}) h.field(*s);
+    h.field(std::to_string(static_cast<int>(r.severity)));
+    for (const auto& c : r.clauses) {
+      h.field(c.kind);
+      for (const auto* list : {&c.values, &c.names, &c.within}) {
+        h.field(std::to_string(list->size()));
+        for (const auto& v : *list) h.field(v);
+      }
+    }
+  }
+  return h.hex();
+}
+
+std::string run_salt(const RuleSet& rules, const std::vector<std::string>& scope_roots, bool collect_facts) {
+  Sha256 h;
+  h.field(kKeyFormat);
+  h.field(MCP_LINT_VERSION);
+  h.field(build_id());
+  h.field(clang_version());
+  h.field(rules_digest(rules));
+  h.field(std::to_string(scope_roots.size()));
+  for (const auto& r : scope_roots) h.field(r);
+  h.field(collect_facts ? "facts" : "no-facts");
+  // Environment variables libclang's driver adds include directories from.
+  for (const char* var : {"CPATH", "CPLUS_INCLUDE_PATH", "C_INCLUDE_PATH"}) {
+    const char* value = std::getenv(var);
+    h.field(value ? value : "<unset>");
+  }
+  return h.hex();
+}
+
+std::string unit_key(const std::string& salt, const std::string& main_file, const std::vector<std::string>& args,
+                     const std::string& main_sha256) {
+  Sha256 h;
+  h.field(salt);
+  h.field(main_file);
+  h.field(std::to_string(args.size()));
+  for (const auto& a : args) h.field(a);
+  h.field(main_sha256);
+  return h.hex();
+}
+
+}  // namespace mcp_lint::cache
