@@ -22,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bridge/make_bridge.hpp"
+#include "bridge/peer_forwarder.hpp"
 #include "config/command_line.hpp"
 #include "config/logging.hpp"
 #include "downstream/http_listener.hpp"
@@ -87,7 +88,10 @@ bridge::BridgeOptions bridge_options(const config::BridgeConfig& cfg, bridge::Ke
   o.mrtr.exchange_timeout = cfg.input_exchange_timeout;
   o.mrtr.max_exchanges = cfg.max_input_exchanges;
   for (const auto& root : cfg.roots) o.mrtr.roots.push_back(std::filesystem::absolute(root).lexically_normal());
-  o.mrtr.owner = cfg.stdio ? "stdio" : cfg.listen_host + ":" + std::to_string(cfg.listen_port);
+  // HTTP: the advertised URL, set once the listener is bound (advertised_url()).
+  o.mrtr.owner = cfg.stdio ? "stdio" : cfg.advertise_url;
+  o.mrtr.strategy.global = bridge::parse_strategy(cfg.mrtr_strategy).value_or(bridge::MrtrStrategy::Park);
+  o.mrtr.strategy.replay_tools.insert(cfg.replay_tools.begin(), cfg.replay_tools.end());
   auto scope = [](const std::string& s) {
     return s == "public" ? translate::CacheScope::Public : translate::CacheScope::Private;
   };
@@ -98,6 +102,16 @@ bridge::BridgeOptions bridge_options(const config::BridgeConfig& cfg, bridge::Ke
   o.pool.idle_timeout = cfg.session_idle_timeout;
   o.request_timeout = cfg.upstream_timeout;
   return o;
+}
+
+// What peer replicas use to reach this one: --advertise-url, else the bound address.
+std::string advertised_url(const config::BridgeConfig& cfg, std::uint16_t bound_port) {
+  if (!cfg.advertise_url.empty()) return cfg.advertise_url;
+  if (cfg.listen_host == "0.0.0.0" || cfg.listen_host == "::")
+    spdlog::warn("mrtr: listening on {} without --advertise-url: other replicas cannot forward retries here",
+                 cfg.listen_host);
+  const bool v6 = cfg.listen_host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + cfg.listen_host + "]" : cfg.listen_host) + ":" + std::to_string(bound_port);
 }
 
 }  // namespace
@@ -170,6 +184,11 @@ int main(int argc, char* argv[]) {
     ho.request_read_timeout = cfg.request_read_timeout;
     ho.idle_timeout = cfg.idle_timeout;
     ho.access = downstream::make_access_policy(cfg.listen_host, cfg.allowed_hosts, cfg.allowed_origins);
+    bridge::ForwardOptions fo;
+    fo.connect_timeout = cfg.peer_connect_timeout;
+    fo.response_timeout = cfg.upstream_timeout + std::chrono::seconds(30);  // the owner answers within its own bound
+    auto forwarder = std::make_shared<bridge::PeerForwarder>(ioc.get_executor(), cfg.advertise_url, fo);
+    ho.forwarder = forwarder;
     http_server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, ho);
     try {
       http_server->start();
@@ -177,6 +196,12 @@ int main(int argc, char* argv[]) {
       spdlog::critical("cannot listen on {}:{}: {}", cfg.listen_host, cfg.listen_port, e.what());
       return 1;
     }
+    const std::string self_url = advertised_url(cfg, http_server->local_port());
+    bridge->set_advertised_url(self_url);
+    forwarder->set_self_url(self_url);
+    spdlog::info("mrtr: {} strategy{}; advertising {} to peer replicas", cfg.mrtr_strategy,
+                 cfg.replay_tools.empty() ? "" : " (replay for " + std::to_string(cfg.replay_tools.size()) + " tool(s))",
+                 self_url);
     // /healthz turns 200 as soon as the bridge's own background probe has
     // initialized an upstream session (bridge/make_bridge.hpp, health_probe).
     signals.async_wait([&](boost::system::error_code ec, int sig) {

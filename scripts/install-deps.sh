@@ -17,7 +17,9 @@ PACKAGES=(
   libssl-dev ca-certificates  # HMAC, base64, TLS to https upstreams
   libgtest-dev libgmock-dev
   libclang-19-dev clang-19    # mcp-lint front end (newest libclang in Debian 12 main); clang-19 for the lint benchmark
+  libclang-rt-19-dev          # libFuzzer and the sanitizer runtimes for clang-19 (scripts/test-hardening.sh)
   wrk                         # load generator for bench/
+  nginx                       # load balancer in front of three bridge replicas (tests/integration/replicas.sh)
 )
 
 export DEBIAN_FRONTEND=noninteractive

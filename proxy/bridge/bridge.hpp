@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,11 @@
 namespace mcp::bridge {
 
 using json = nlohmann::json;
+
+// Hop marker on a request one bridge replica forwards to another (the owner
+// of a parked multi round-trip exchange, bridge/mrtr_forward.hpp); its value
+// is the forwarding replica's URL. A request carrying it is never forwarded again.
+inline constexpr std::string_view kForwardedHeader = "Mcp-Bridge-Forwarded-By";
 
 struct DownstreamRequest {
   json message;                 // the parsed JSON-RPC request or notification
@@ -32,11 +38,18 @@ struct DownstreamRequest {
   std::map<std::string, std::string> param_headers;
   // True on Streamable HTTP (Mcp-Param-* validation applies); false on stdio.
   bool via_http = true;
+  // The request carries kForwardedHeader (HTTP only).
+  bool from_peer = false;
 };
 
 struct Reply {
   unsigned http_status = 200;   // 200, 202 (notification accepted), 400, 404, 502, 503 ...
   json body;                    // the JSON-RPC response; null for 202
+  // Non-empty: the request belongs to the replica at this URL (a parked
+  // exchange's owner). An HTTP transport with a peer forwarder relays the
+  // original request there (bridge/peer_forwarder.hpp); otherwise it answers
+  // http_status/body, an error saying so.
+  std::string forward_to{};
 };
 
 // Thread-safe; may be called from any io thread until handle() completes.
@@ -57,6 +70,9 @@ class Bridge {
   // returns its completion result (subscriptions.mdx "Graceful Closure").
   // Called when a downstream server starts shutting down, before it drains.
   virtual void close_subscriptions() {}
+  // This replica's URL as peers reach it (written into park requestStates).
+  // Called once the listener is bound, before requests are served.
+  virtual void set_advertised_url(std::string url) { (void)url; }
 };
 
 }  // namespace mcp::bridge

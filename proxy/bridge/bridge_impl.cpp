@@ -12,8 +12,9 @@
 #include <chrono>
 
 #include "bridge/server_requests.hpp"
+#include "translate/tasks.hpp"
 #include "translate/input_required.hpp"
-#include "pool/with_timeout.hpp"
+#include "upstream/with_timeout.hpp"
 #include "translate/discover.hpp"
 #include "translate/jsonrpc.hpp"
 #include "translate/method_table.hpp"
@@ -120,13 +121,19 @@ BridgeImpl::BridgeImpl(asio::any_io_executor ex, std::shared_ptr<upstream::Sessi
   mrtr_ = std::make_shared<Mrtr>(ex, opts_.mrtr);
   mrtr_->start();
   auto mrtr = mrtr_;
+  if (opts_.tasks.keys.empty()) opts_.tasks.keys = opts_.mrtr.keys;
+  if (opts_.tasks.owner.empty()) opts_.tasks.owner = opts_.mrtr.owner;
+  tasks_ = std::make_shared<TaskBridge>(ex, opts_.tasks);
+  auto tasks = tasks_;
   pool_ = pool::SessionPool::create(
       std::move(ex), std::move(factory), opts_.pool,
-      [tools, relay, mrtr, logs, subscriptions](const pool::SessionKey& key, UpstreamSession& session) {
+      [tools, relay, mrtr, tasks, logs, subscriptions](const pool::SessionKey& key, UpstreamSession& session) {
         const std::string context = context_of(key);
-        // Server-to-client requests become MRTR input requests (bridge/mrtr.hpp) unless a test scripts them.
-        auto handler = relay ? relay
-                             : mrtr->handler_for(session, json::parse(key.capabilities_canonical, nullptr, false));
+        // Server-to-client requests become MRTR input requests (bridge/mrtr.hpp) unless a test scripts them;
+        // those of a legacy task go to its inbox (bridge/tasks.hpp).
+        const json client_capabilities = json::parse(key.capabilities_canonical, nullptr, false);
+        auto handler = tasks->wrap(session, client_capabilities,
+                                   relay ? relay : mrtr->handler_for(session, client_capabilities));
         session.set_server_request_handler([handler](json request, json related) {
           return answer_server_request(handler, std::move(request), std::move(related));
         });
@@ -153,6 +160,8 @@ unsigned BridgeImpl::upstream_error_status(unsigned gateway_status) const {
 bool BridgeImpl::upstream_healthy() const { return pool_->healthy(); }
 
 void BridgeImpl::close_subscriptions() { subscriptions_->close_all(); }
+
+void BridgeImpl::set_advertised_url(std::string url) { mrtr_->set_owner(std::move(url)); }
 
 asio::awaitable<void> BridgeImpl::shutdown() {
   subscriptions_->close_all();
@@ -271,7 +280,8 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
 
   // 2. Method table: removed, unknown and not-yet-supported methods.
   const auto info = translate::lookup_method(method);
-  if (info.route != MethodRoute::Synthesize && info.route != MethodRoute::Forward && info.route != MethodRoute::Listen)
+  if (info.route != MethodRoute::Synthesize && info.route != MethodRoute::Forward && info.route != MethodRoute::Listen &&
+      info.route != MethodRoute::Extension)
     co_return error_reply(404, id, err::kMethodNotFound, translate::method_not_found_message(method, info.route));
 
   // 3. Required _meta, then the protocol version.
@@ -286,7 +296,8 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
   // before anything reaches the upstream (bridge/mrtr.hpp).
   std::optional<MrtrRequest> mrtr_request;
   if (translate::supports_input_required(method)) {
-    auto read = mrtr_->read_request(id, request.authorization, method, params, meta.client_capabilities);
+    auto read =
+        mrtr_->read_request(id, request.authorization, method, params, meta.client_capabilities, request.from_peer);
     if (auto* rejected = std::get_if<Reply>(&read)) co_return std::move(*rejected);
     mrtr_request = std::get<MrtrRequest>(std::move(read));
   }
@@ -321,6 +332,30 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
         200, translate::make_result_response(
                  id, translate::make_discover_result(initialize_result, opts_.discover, opts_.cache.hint_for(method)))};
 
+  // tasks/get|update|cancel: the tasks extension, on the session that owns the task (bridge/tasks.hpp).
+  if (info.route == MethodRoute::Extension) {
+    auto self = shared_from_this();
+    auto pool = pool_;
+    json initialize_params = translate::make_initialize_params(meta, opts_.initialize);
+    TaskBridge::Acquire acquire = [pool, initialize_params, init = opts_.initialize](pool::SessionKey owner_key) {
+      json owner_params = initialize_params;  // the owner's capabilities, this request's clientInfo
+      owner_params["capabilities"] = translate::to_legacy_client_capabilities(
+          json::parse(owner_key.capabilities_canonical, nullptr, false), init);
+      return pool->acquire(std::move(owner_key), std::move(owner_params));
+    };
+    TaskBridge::CallOn call = [self](std::shared_ptr<UpstreamSession> s, json r) {
+      return self->call_upstream(s, std::move(r), {}, {});
+    };
+    try {
+      co_return co_await tasks_->handle(method, params, id, request.authorization, meta.client_capabilities,
+                                        initialize_result, std::move(acquire), std::move(call));
+    } catch (const UpstreamError& e) {
+      spdlog::warn("bridge: {} failed upstream: {}", method, e.what());
+      co_return error_reply(upstream_error_status(502), id, err::kInternalError,
+                            std::string("Upstream server error: ") + e.what());
+    }
+  }
+
   // A method whose capability the upstream does not declare does not exist
   // (discover and the handlers must agree).
   if (!info.required_capability.empty() && !declares(initialize_result, info.required_capability))
@@ -335,9 +370,24 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
         co_return error_reply(400, id, err::kHeaderMismatch, *mismatch);
     }
 
-    // 7. Forward: fresh upstream id, progress token rewritten to it.
+    // 7. Forward: fresh upstream id, progress token rewritten to it; a
+    // tools/call becomes a legacy task when the tasks extension applies.
     const std::int64_t upstream_id = session->next_request_id();
     json legacy_request = translate::to_legacy_request(message, upstream_id);
+    if (method == "tools/call") {
+      auto augmentation = translate::TaskAugmentation::None;
+      if (translate::upstream_supports_tool_tasks(initialize_result) && params.contains("name") && params["name"].is_string()) {
+        auto tool = co_await find_tool(session, context, params["name"].get<std::string>());
+        augmentation = translate::decide_task_augmentation(
+            tool ? &*tool : nullptr, translate::client_declares_tasks(meta.client_capabilities), true);
+      }
+      if (augmentation == translate::TaskAugmentation::MissingClientCapability)
+        co_return error_reply(400, id, err::kMissingRequiredClientCapability,
+                              "Missing required client capability: the tool runs only as a task",
+                              translate::tasks_required_capability_data());
+      legacy_request = translate::with_task_augmentation(std::move(legacy_request),
+                                                         augmentation == translate::TaskAugmentation::Augment);
+    }
     auto tools = tools_;
     upstream::CallNotificationHandler on_notification = [sink, meta, tools, context](const json& n) {
       if (n.is_object() && n.value("method", "") == "notifications/tools/list_changed") tools->invalidate(context);
@@ -363,7 +413,12 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
     }
     pool_->record_success();
 
-    // 8. Translate back.
+    // 8. Translate back; a legacy CreateTaskResult becomes a task handle (bridge/tasks.hpp).
+    if (method == "tools/call" && translate::client_declares_tasks(meta.client_capabilities))
+      if (auto task = translate::created_task_of(legacy_response))
+        co_return Reply{200, translate::make_result_response(
+                                 id, translate::make_create_task_result(
+                                         *task, tasks_->make_handle(request.authorization, key, *task)))};
     if (method == "tools/list") remember_tools(context, params, legacy_response);
     translate::ResponseContext ctx{id,
                                    method,
@@ -397,7 +452,7 @@ asio::awaitable<json> BridgeImpl::call_upstream(const std::shared_ptr<UpstreamSe
   // First completion wins; a cancelled call makes the session send
   // notifications/cancelled upstream. Cancelling handle() cancels both.
   const auto limit = opts_.request_timeout;
-  co_return co_await pool::with_timeout(
+  co_return co_await upstream::with_timeout(
       session->call(std::move(request), std::move(on_notification), std::move(context)), limit,
       [limit] { return UpstreamTimeout("no response within " + std::to_string(limit.count()) + " ms"); });
 }

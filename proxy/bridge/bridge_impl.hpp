@@ -17,6 +17,7 @@
 #include "bridge/log_level.hpp"
 #include "bridge/mrtr.hpp"
 #include "bridge/subscriptions.hpp"
+#include "bridge/tasks.hpp"
 #include "bridge/make_bridge.hpp"
 #include "bridge/tool_schema_cache.hpp"
 #include "pool/session_pool.hpp"
@@ -37,6 +38,7 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   bool upstream_healthy() const override;
   boost::asio::awaitable<void> shutdown() override;
   void close_subscriptions() override;
+  void set_advertised_url(std::string url) override;
 
   // Keeps /healthz honest without waiting for client traffic: until an
   // initialize has succeeded (at start, or after the upstream turned
@@ -84,6 +86,7 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   std::shared_ptr<LogRouter> logs_;                     // unsolicited notifications/message -> requests
   std::shared_ptr<SubscriptionHub> subscriptions_;      // subscriptions/listen streams
   std::shared_ptr<pool::SessionPool> pool_;
+  std::shared_ptr<TaskBridge> tasks_;                   // io.modelcontextprotocol/tasks (bridge/tasks.hpp)
   std::shared_ptr<Mrtr> mrtr_;                          // multi round-trip requests (bridge/mrtr.hpp)
   std::shared_ptr<boost::asio::steady_timer> probe_timer_;
   std::atomic<bool> stopping_{false};

@@ -1,5 +1,7 @@
 #include "bridge/log_level.hpp"
 
+#include "translate/wire_text.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <vector>
@@ -26,7 +28,7 @@ boost::asio::awaitable<void> apply_log_level(pool::SessionKey key, std::shared_p
   json response = co_await session->call(std::move(request), {}, {});
   if (!response.is_object() || !response.contains("result"))
     spdlog::warn("bridge: upstream refused logging/setLevel {}: {}", key.log_level,
-                 response.is_object() && response.contains("error") ? response["error"].dump().substr(0, 300)
+                 response.is_object() && response.contains("error") ? translate::abbreviate(response["error"].dump(), 300)
                                                                     : std::string("malformed response"));
   else
     spdlog::debug("bridge: upstream session log level set to {}", key.log_level);

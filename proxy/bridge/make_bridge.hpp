@@ -10,6 +10,7 @@
 #include "bridge/bridge.hpp"
 #include "bridge/mrtr.hpp"
 #include "bridge/subscriptions.hpp"
+#include "bridge/tasks.hpp"
 #include "pool/session_pool.hpp"
 #include "translate/cache_policy.hpp"
 #include "translate/discover.hpp"
@@ -54,6 +55,9 @@ struct BridgeOptions {
   // Multi round-trip requests: requestState keys, gather window, exchange
   // timeout and bound, roots answered outside a request (bridge/mrtr.hpp).
   MrtrOptions mrtr;
+  // io.modelcontextprotocol/tasks over legacy tasks (bridge/tasks.hpp); handles
+  // are signed with mrtr.keys (and name mrtr.owner) when tasks.keys is empty.
+  TaskOptions tasks;
   // subscriptions/listen: session check interval, bounds (bridge/subscriptions.hpp).
   SubscriptionOptions subscriptions;
 };

@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 
+#include "bridge/mrtr_forward.hpp"
 #include "translate/input_required.hpp"
 #include "translate/jsonrpc.hpp"
 #include "translate/protocol.hpp"
@@ -107,10 +108,23 @@ asio::awaitable<json> serve_server_request(std::shared_ptr<CallRegistry> calls, 
 
   // Outside any client request (GET stream, stdio right after initialized).
   if (method == "roots/list") {
-    if (client_capabilities.is_object() && client_capabilities.contains("roots") &&
-        client_capabilities["roots"].is_object()) {
+    const bool declared = client_capabilities.is_object() && client_capabilities.contains("roots") &&
+                          client_capabilities["roots"].is_object();
+    if (declared && !roots.empty()) {
       spdlog::debug("bridge: answered roots/list outside a client request from {} configured root(s)", roots.size());
       co_return translate::make_result_response(id, roots_result(roots));
+    }
+    // No --root: an empty list would tell the server the client has no roots,
+    // and servers cache it (server-everything does), so the client's real
+    // roots never reach them. A transient error lets the server ask again
+    // within a call, where the client answers through MRTR.
+    if (declared) {
+      spdlog::info("bridge: refused roots/list outside a client request: no --root configured; "
+                   "the client answers it within a tools/call, prompts/get or resources/read");
+      co_return translate::make_error_response(
+          id, err::kInternalError,
+          "roots/list is unavailable outside a client request (mcp-bridge has no --root configured); "
+          "ask within a tools/call, prompts/get or resources/read");
     }
     spdlog::warn("bridge: refused roots/list outside a client request: the client did not declare roots");
     co_return translate::make_error_response(id, err::kMethodNotFound,
@@ -172,30 +186,71 @@ upstream::ServerRequestHandler Mrtr::handler_for(const UpstreamSession& session,
   };
 }
 
+void Mrtr::set_owner(std::string owner) {
+  std::lock_guard lock(owner_mu_);
+  opts_.owner = std::move(owner);
+}
+
+std::string Mrtr::owner() const {
+  std::lock_guard lock(owner_mu_);
+  return opts_.owner;
+}
+
 std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::string& authorization,
                                                     const std::string& method, const json& params,
-                                                    const json& client_capabilities) const {
+                                                    const json& client_capabilities, bool from_peer) const {
   MrtrRequest out;
   auto responses = translate::read_input_responses(params);
   if (auto* problem = std::get_if<std::string>(&responses)) return error_reply(400, id, err::kInvalidParams, *problem);
   out.input_responses = std::get<json>(std::move(responses));
   out.binding = ExchangeBinding{sha256_hex(authorization), method,
                                 sha256_hex(translate::request_binding_text(params)), client_capabilities};
+  out.replay = strategy_for(opts_.strategy, method, params) == MrtrStrategy::Replay;
   auto state = translate::read_request_state(params);
-  if (!state) return out;
-  if (state->empty())
-    return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState must be a non-empty string");
-  auto verified = verify_state(*state, opts_.keys,
-                               StateExpectation{out.binding.principal, method, out.binding.params_digest, unix_ms_()});
-  if (auto* e = std::get_if<StateError>(&verified)) {
-    spdlog::warn("bridge: rejected requestState on {}: {}", method, e->reason);
-    return error_reply(400, id, err::kInvalidParams, "Invalid params: " + e->reason);
+  if (state) {
+    if (state->empty())
+      return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState must be a non-empty string");
+    auto verified = verify_state(*state, opts_.keys,
+                                 StateExpectation{out.binding.principal, method, out.binding.params_digest, unix_ms_()});
+    if (auto* e = std::get_if<StateError>(&verified)) {
+      spdlog::warn("bridge: rejected requestState on {}: {}", method, e->reason);
+      return error_reply(400, id, err::kInvalidParams, "Invalid params: " + e->reason);
+    }
+    auto claims = std::get<StateClaims>(std::move(verified));
+    if (claims.strategy == "park") {
+      const std::string self = owner();
+      switch (route_retry(claims.owner, self, from_peer)) {
+        case RetryRoute::Local:
+          out.replay = false;
+          out.retry = std::move(claims);
+          return out;
+        case RetryRoute::Forward: {
+          Reply forward = error_reply(400, id, err::kInvalidParams,
+                                      "Invalid params: requestState belongs to another bridge replica (" +
+                                          claims.owner + ")");
+          forward.forward_to = claims.owner;
+          return forward;
+        }
+        case RetryRoute::Misrouted:
+          spdlog::warn("bridge: retry of exchange {} owned by '{}' reached '{}'{}; not forwarding", claims.exchange_id,
+                       claims.owner, self, from_peer ? " from a peer" : "");
+          return error_reply(400, id, err::kInvalidParams,
+                             "Invalid params: requestState belongs to another bridge replica (" + claims.owner + ")");
+      }
+    } else if (claims.strategy == "replay") {
+      out.replay = true;
+      out.round = claims.round + 1;
+      out.input_responses = merge_answers(claims.answers, out.input_responses);
+    } else if (claims.strategy != "rerun") {  // rerun: nothing parked, run the request again
+      return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState has an unknown strategy");
+    }
   }
-  auto claims = std::get<StateClaims>(std::move(verified));
-  if (claims.strategy == "rerun") return out;  // nothing parked: run the request again
-  if (claims.strategy != "park")
-    return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState has an unknown strategy");
-  out.retry = std::move(claims);
+  if (out.replay) {
+    if (auto too_large = replay_answers_too_large(out.input_responses, opts_.max_replay_answer_bytes)) {
+      spdlog::warn("bridge: replay of {} refused: {}", method, *too_large);
+      return error_reply(400, id, err::kInvalidParams, "Invalid params: " + *too_large);
+    }
+  }
   return out;
 }
 
@@ -206,10 +261,11 @@ std::string Mrtr::new_exchange_id() const {
 }
 
 std::string Mrtr::sign(const ExchangeBinding& binding, std::string strategy, std::string exchange_id,
-                       std::uint64_t round) const {
+                       std::uint64_t round, json answers) const {
   StateClaims claims{std::move(strategy),    std::move(exchange_id),  round,
-                     opts_.owner,            binding.principal,       binding.method,
-                     binding.params_digest,  unix_ms_() + opts_.exchange_timeout.count()};
+                     owner(),                binding.principal,       binding.method,
+                     binding.params_digest,  unix_ms_() + opts_.exchange_timeout.count(),
+                     std::move(answers)};
   return sign_state(claims, opts_.keys);
 }
 
@@ -220,6 +276,13 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::run(std::shared_ptr<UpstreamSes
                                                      std::chrono::milliseconds request_timeout,
                                                      ThrowTimeout throw_timeout) {
   auto ex = co_await asio::this_coro::executor;
+  std::optional<json> replay_answers;
+  if (request.replay) {
+    replay_answers = request.input_responses;
+    if (request.round > 1)
+      spdlog::info("mrtr: replaying {} (round {}) with {} answer(s) from requestState", request.binding.method,
+                   request.round, replay_answers->size());
+  }
   auto exchange =
       std::make_shared<Exchange>(ex, new_exchange_id(), request.binding, std::move(request.input_responses), session);
   exchange->set_notification_handler(std::move(on_notification));
@@ -229,7 +292,8 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::run(std::shared_ptr<UpstreamSes
   // Detached from this request: a parked exchange outlives it.
   asio::co_spawn(ex, run_call(calls_, session, exchange, std::move(legacy_request), std::move(context)),
                  asio::detached);
-  co_return co_await next_round(std::move(exchange), 1, std::move(id), request_timeout, std::move(throw_timeout));
+  co_return co_await next_round(std::move(exchange), request.round, std::move(id), request_timeout,
+                                std::move(throw_timeout), std::move(replay_answers));
 }
 
 asio::awaitable<std::variant<Reply, json>> Mrtr::resume(MrtrRequest request, json id,
@@ -237,7 +301,7 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::resume(MrtrRequest request, jso
                                                         std::chrono::milliseconds request_timeout,
                                                         ThrowTimeout throw_timeout) {
   const StateClaims& claims = *request.retry;
-  if (claims.owner != opts_.owner)
+  if (claims.owner != owner())
     co_return error_reply(400, id, err::kInvalidParams,
                           "Invalid params: requestState belongs to another bridge replica (" + claims.owner + ")");
   auto exchange = store_.take(claims.exchange_id, claims.round);
@@ -254,7 +318,8 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::resume(MrtrRequest request, jso
 
 asio::awaitable<std::variant<Reply, json>> Mrtr::next_round(std::shared_ptr<Exchange> exchange, std::uint64_t round,
                                                             json id, std::chrono::milliseconds request_timeout,
-                                                            ThrowTimeout throw_timeout) {
+                                                            ThrowTimeout throw_timeout,
+                                                            std::optional<json> replay_answers) {
   std::optional<Exchange::Outcome> outcome;
   try {
     outcome = co_await exchange->wait(opts_.gather_window, request_timeout);
@@ -277,11 +342,23 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::next_round(std::shared_ptr<Exch
                                 "Missing required client capability: the server requires a URL-mode elicitation",
                                 json{{"requiredCapabilities", *missing}});
       }
-      co_return Reply{200, translate::make_result_response(
-                               id, translate::make_input_required_result(
-                                       *urls, sign(exchange->binding(), "rerun", "", 0)))};
+      // Replay keeps the answers so far for the run after the URL elicitation.
+      const std::string state = replay_answers
+                                    ? sign(exchange->binding(), "replay", exchange->id(), round, *replay_answers)
+                                    : sign(exchange->binding(), "rerun", "", 0);
+      co_return Reply{200, translate::make_result_response(id, translate::make_input_required_result(*urls, state))};
     }
     case Exchange::Kind::Questions: {
+      if (replay_answers) {
+        // Replay parks nothing: this run ends here (the upstream call is
+        // cancelled) and the next one starts from every answer so far.
+        exchange->cancel();
+        spdlog::debug("mrtr: replay round {} of {} asks {} question(s); upstream call cancelled", round,
+                      exchange->binding().method, outcome->value.size());
+        const std::string state = sign(exchange->binding(), "replay", exchange->id(), round, *replay_answers);
+        co_return Reply{200, translate::make_result_response(
+                                 id, translate::make_input_required_result(outcome->value, state))};
+      }
       exchange->set_parked(true);  // before a retry can take it
       if (!store_.park(exchange, round, opts_.exchange_timeout)) {
         spdlog::warn("bridge: {} input exchanges are waiting for retries; refusing another", store_.capacity());

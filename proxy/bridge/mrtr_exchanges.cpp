@@ -179,8 +179,10 @@ void Exchange::cancel() {
     prefilled_ = json::object();
     on_notification_ = nullptr;
   }
-  for (auto& channel : waiting) channel->close();
+  // The upstream call first, so it ends as cancelled (the session sends
+  // notifications/cancelled) rather than as a call whose question failed.
   cancel_signal_.try_send(boost::system::error_code{});
+  for (auto& channel : waiting) channel->close();
   wake();
 }
 

@@ -16,7 +16,6 @@ namespace mcp::bridge {
 namespace {
 
 using json = nlohmann::json;
-constexpr std::size_t kMaxStateBytes = 8 * 1024;
 constexpr std::size_t kMaxKeys = 16;
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
@@ -112,6 +111,7 @@ std::string sign_state(const StateClaims& c, const KeyRing& keys) {
   json payload{{"v", 1},          {"kid", key.id},       {"stg", c.strategy}, {"xid", c.exchange_id},
                {"rnd", c.round},  {"own", c.owner},      {"prn", c.principal}, {"m", c.method},
                {"pd", c.params_digest}, {"exp", c.expires_at_ms}};
+  if (c.strategy == "replay") payload["ans"] = c.answers.is_object() ? c.answers : json::object();
   std::string body = translate::base64_encode(payload.dump());
   return body + "." + translate::base64_encode(hmac_sha256(key.secret, body));
 }
@@ -144,6 +144,12 @@ std::variant<StateClaims, StateError> verify_state(std::string_view state, const
     c.method = payload.at("m").get<std::string>();
     c.params_digest = payload.at("pd").get<std::string>();
     c.expires_at_ms = payload.at("exp").get<std::int64_t>();
+    if (c.strategy == "replay") {
+      c.answers = payload.at("ans");
+      if (!c.answers.is_object()) return StateError{"requestState is malformed"};
+      for (const auto& [key, value] : c.answers.items())
+        if (!value.is_object()) return StateError{"requestState is malformed"};
+    }
   } catch (const json::exception&) {
     return StateError{"requestState is malformed"};
   }

@@ -8,7 +8,10 @@
 // JSON-RPC -32602; nothing reaches the upstream).
 //
 // Wire form (opaque to clients): base64(payload JSON) "." base64(HMAC over the
-// first part), payload {"v":1,"kid","stg","xid","rnd","own","prn","m","pd","exp"}.
+// first part), payload {"v":1,"kid","stg","xid","rnd","own","prn","m","pd","exp"}
+// plus, for the "replay" strategy, "ans": every answer the client gave so far
+// (signed, not encrypted: they are the client's own answers). A state is at
+// most kMaxStateBytes long; replay answers at most kMaxReplayAnswerBytes.
 //
 // Keys: a KeyRing holds several keys; the first signs, all verify, so a key
 // can be rotated without downtime (add the new key second on every replica,
@@ -24,6 +27,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace mcp::bridge {
 
 struct StateKey {
@@ -32,6 +37,11 @@ struct StateKey {
 };
 
 inline constexpr std::size_t kMinSecretBytes = 32;
+// Longest requestState accepted; room for kMaxReplayAnswerBytes of answers
+// after base64 (4/3) plus the other claims.
+inline constexpr std::size_t kMaxStateBytes = 64 * 1024;
+// Bound on the serialized answers a "replay" state carries (bridge/mrtr_replay.hpp).
+inline constexpr std::size_t kMaxReplayAnswerBytes = 32 * 1024;
 
 class KeyRing {
  public:
@@ -55,17 +65,20 @@ class KeyRing {
 };
 
 // What a state says. `strategy` is "park" (the exchange `exchange_id` waits
-// on replica `owner`, at `round`) or "rerun" (nothing parked: the retry runs
-// the request again, e.g. after a URL-mode elicitation from a -32042).
+// on replica `owner`, at `round`), "replay" (nothing parked: any replica runs
+// the request again and answers the upstream from `answers`) or "rerun"
+// (nothing parked: the retry runs the request again, e.g. after a URL-mode
+// elicitation from a -32042).
 struct StateClaims {
   std::string strategy;
   std::string exchange_id;
   std::uint64_t round = 0;
-  std::string owner;          // the owning bridge's listen address (for a later cross-replica step)
+  std::string owner;          // the owning replica's advertised URL (park: retries are forwarded there)
   std::string principal;      // principal_digest(authorization)
   std::string method;
   std::string params_digest;  // params_digest(translate::request_binding_text(params))
   std::int64_t expires_at_ms = 0;  // Unix time
+  nlohmann::json answers = nullptr;  // "replay" only: {key: input response} given so far
 };
 
 // What the retry must match.

@@ -12,9 +12,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "pool/with_timeout.hpp"
+#include "upstream/with_timeout.hpp"
 #include "translate/jsonrpc.hpp"
 #include "translate/protocol.hpp"
+#include "translate/wire_text.hpp"
 
 namespace mcp::bridge {
 
@@ -163,15 +164,15 @@ asio::awaitable<bool> SubscriptionHub::call_upstream(const std::shared_ptr<Upstr
   json request{{"jsonrpc", "2.0"}, {"id", session->next_request_id()}, {"method", method}, {"params", {{"uri", uri}}}};
   try {
     const auto limit = opts_.upstream_call_timeout;
-    json response = co_await pool::with_timeout(session->call(std::move(request), {}, {}), limit, [limit] {
+    json response = co_await upstream::with_timeout(session->call(std::move(request), {}, {}), limit, [limit] {
       return UpstreamError("no response within " + std::to_string(limit.count()) + " ms");
     });
     if (response.is_object() && response.contains("result")) co_return true;
-    spdlog::info("bridge: upstream refused {} {}: {}", method, uri.substr(0, 200),
-                 response.is_object() && response.contains("error") ? response["error"].dump().substr(0, 300)
+    spdlog::info("bridge: upstream refused {} {}: {}", method, translate::abbreviate(uri, 200),
+                 response.is_object() && response.contains("error") ? translate::abbreviate(response["error"].dump(), 300)
                                                                     : std::string("malformed response"));
   } catch (const UpstreamError& e) {
-    spdlog::warn("bridge: {} {} failed upstream: {}", method, uri.substr(0, 200), e.what());
+    spdlog::warn("bridge: {} {} failed upstream: {}", method, translate::abbreviate(uri, 200), e.what());
   }
   co_return false;
 }

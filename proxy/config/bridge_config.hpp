@@ -69,6 +69,11 @@ struct BridgeConfig {
   std::chrono::milliseconds input_exchange_timeout{300'000};  // --input-timeout-ms
   std::size_t max_input_exchanges = 1024;               // --max-input-exchanges
   std::vector<std::string> roots;                       // --root DIR (repeatable)
+  // Across replicas (bridge/mrtr_forward.hpp, bridge/mrtr_replay.hpp)
+  std::string mrtr_strategy = "park";                   // --mrtr-strategy park|replay
+  std::vector<std::string> replay_tools;                // --replay-tool NAME (repeatable)
+  std::string advertise_url;                            // --advertise-url; empty: http://<bound address>
+  std::chrono::milliseconds peer_connect_timeout{3'000};  // --peer-connect-timeout-ms
 
   // --- logging
   std::string log_level = "info";

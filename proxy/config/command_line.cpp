@@ -279,9 +279,34 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->group("Multi round-trip requests");
+  std::uint64_t peer_connect_ms = static_cast<std::uint64_t>(cfg.peer_connect_timeout.count());
+  app.add_option("--mrtr-strategy", cfg.mrtr_strategy,
+                 "How an upstream call that asks the client for input waits between rounds. park: this replica "
+                 "keeps the call open; a retry landing on another replica is forwarded to it (needs replicas that "
+                 "reach each other, see --advertise-url). replay: nothing is kept; the requestState carries the "
+                 "answers and any replica re-runs the request, answering the upstream from them (only for tools "
+                 "that are safe to run again)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"park", "replay"}))
+      ->group("Multi round-trip requests");
+  app.add_option("--replay-tool", cfg.replay_tools,
+                 "Tool whose tools/call uses the replay strategy whatever --mrtr-strategy says (repeatable)")
+      ->group("Multi round-trip requests");
+  app.add_option("--advertise-url", cfg.advertise_url,
+                 "This replica's URL as the other replicas reach it, http://HOST:PORT; written into park "
+                 "requestStates so retries are forwarded to the owner. Default: http:// and the bound listen "
+                 "address (set it when listening on 0.0.0.0 or behind NAT)")
+      ->group("Multi round-trip requests");
+  app.add_option("--peer-connect-timeout-ms", peer_connect_ms,
+                 "Bound on connecting to the replica that owns a parked exchange; an owner that cannot be reached "
+                 "makes the exchange lost (-32602, the client starts over), milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{600'000}))
+      ->group("Multi round-trip requests");
   app.add_option("--root", cfg.roots,
                  "Directory reported to roots/list requests the upstream sends outside any client request, when "
-                 "the client declared roots (repeatable; none by default)")
+                 "the client declared roots (repeatable; none by default: then such a roots/list is refused, and the "
+                 "server asks within a call, where the client answers)")
       ->check(CLI::ExistingDirectory)
       ->group("Multi round-trip requests");
 
@@ -308,6 +333,10 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
     cfg.session_idle_timeout = std::chrono::milliseconds(session_idle);
     cfg.input_gather_window = std::chrono::milliseconds(gather_ms);
     cfg.input_exchange_timeout = std::chrono::milliseconds(exchange_ms);
+    cfg.peer_connect_timeout = std::chrono::milliseconds(peer_connect_ms);
+    if (!cfg.advertise_url.empty() && cfg.advertise_url.rfind("http://", 0) != 0)
+      throw CLI::ValidationError("--advertise-url", "must be an http:// URL, got '" + cfg.advertise_url + "'");
+    while (!cfg.advertise_url.empty() && cfg.advertise_url.back() == '/') cfg.advertise_url.pop_back();
     for (const auto& h : headers) {
       auto [name, value] = split_key_value(h, ':', "--upstream-header");
       cfg.upstream_headers[trim(name)] = trim(value);

@@ -21,7 +21,10 @@
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bridge/mrtr_forward.hpp"
+#include "bridge/peer_forwarder.hpp"
 #include "translate/protocol.hpp"
+#include "translate/wire_text.hpp"
 
 namespace mcp::downstream {
 namespace asio = boost::asio;
@@ -37,7 +40,7 @@ namespace {
 // discarded value: time for a keep-alive comment.
 using NotificationChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, json)>;
 
-std::string sse_event(const json& message) { return "event: message\ndata: " + message.dump() + "\n\n"; }
+std::string sse_event(const json& message) { return "event: message\ndata: " + translate::to_wire(message) + "\n\n"; }
 
 // An SSE comment line: clients ignore it; it keeps idle connections alive.
 constexpr std::string_view kSseKeepAlive = ": keep-alive\n\n";
@@ -265,6 +268,10 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
       co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
       stream_.expires_never();
     }
+    if (!streamed && !reply->forward_to.empty() && ctx_->options.forwarder) {
+      // A retry of a parked exchange another replica owns: its response comes from there.
+      co_return co_await forward_to_owner(req, *reply, keep_alive);
+    }
     if (streamed) {
       auto event = sse_event(reply->body);
       stream_.expires_after(ctx_->options.write_timeout);
@@ -294,6 +301,21 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
   }
   spdlog::debug("http {}: {} -> {} ({}) in {} ms", peer_, method, reply ? reply->http_status : 0,
                 streamed ? "sse" : "json", ms);
+}
+
+asio::awaitable<void> HttpConnection::forward_to_owner(const HttpRequest& req, const bridge::Reply& reply,
+                                                     bool keep_alive) {
+  using Result = bridge::PeerForwarder::Result;
+  const json id = reply.body.is_object() && reply.body.contains("id") ? reply.body["id"] : json(nullptr);
+  switch (co_await ctx_->options.forwarder->relay(req, reply.forward_to, stream_, keep_alive)) {
+    case Result::Relayed:
+      co_return;
+    case Result::Unreachable:
+      co_return co_await write_json(400, bridge::exchange_lost_error(id), req.version(), keep_alive);
+    case Result::Broken:
+      keep_open_ = false;  // part of a response went out: this connection cannot carry another
+      co_return;
+  }
 }
 
 // handle() must not throw by contract; if it does anyway, the client still
@@ -331,7 +353,7 @@ asio::awaitable<void> HttpConnection::write_json(unsigned status, const json& bo
   http::response<http::string_body> res{static_cast<http::status>(status), version};
   res.set(http::field::content_type, "application/json");
   res.keep_alive(keep_alive);
-  res.body() = body.dump();
+  res.body() = translate::to_wire(body);
   res.prepare_payload();
   stream_.expires_after(ctx_->options.write_timeout);
   co_await http::async_write(stream_, res, use_awaitable);
@@ -353,7 +375,7 @@ asio::awaitable<void> HttpConnection::write_rejection(const Rejection& r, unsign
   res.set(http::field::content_type, "application/json");
   if (!r.allow.empty()) res.set(http::field::allow, r.allow);
   res.keep_alive(keep_alive);
-  res.body() = r.body.dump();
+  res.body() = translate::to_wire(r.body);
   res.prepare_payload();
   stream_.expires_after(ctx_->options.write_timeout);
   co_await http::async_write(stream_, res, use_awaitable);

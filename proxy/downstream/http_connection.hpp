@@ -45,6 +45,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   boost::asio::awaitable<void> write_json(unsigned status, const json& body, unsigned version, bool keep_alive);
   boost::asio::awaitable<bridge::Reply> call_bridge(bridge::DownstreamRequest req, bridge::NotificationSink sink);
   boost::asio::awaitable<void> watch_for_disconnect();
+  // Relays the request to the replica owning its parked exchange (Reply::forward_to).
+  boost::asio::awaitable<void> forward_to_owner(const HttpRequest& req, const bridge::Reply& reply, bool keep_alive);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;

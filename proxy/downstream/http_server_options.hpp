@@ -12,6 +12,10 @@
 #include "bridge/bridge.hpp"
 #include "downstream/request_validation.hpp"
 
+namespace mcp::bridge {
+class PeerForwarder;
+}
+
 namespace mcp::downstream {
 
 struct HttpServerOptions {
@@ -31,6 +35,9 @@ struct HttpServerOptions {
   // (subscriptions/listen) open (streamable-http.mdx). 0: never.
   std::chrono::milliseconds sse_keepalive_interval{15'000};
   AccessPolicy access = make_access_policy("127.0.0.1", {}, {});
+  // Relays retries whose parked exchange another replica owns (a Reply with
+  // forward_to, bridge/peer_forwarder.hpp); null: the Reply's error is answered.
+  std::shared_ptr<bridge::PeerForwarder> forwarder;
 };
 
 // Shared by the listener and its connections.

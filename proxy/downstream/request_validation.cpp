@@ -6,10 +6,12 @@
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include "translate/header_value.hpp"
 #include "translate/protocol.hpp"
+#include "translate/wire_text.hpp"
 
 namespace mcp::downstream {
 namespace http = boost::beast::http;
@@ -28,6 +30,10 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// A client's header value quoted back in an error message: bounded and valid
+// UTF-8 (header values may carry any obs-text byte).
+std::string quoted(std::string_view header_value) { return translate::abbreviate(header_value, 200); }
 
 // "host", "host:port", "[v6]", "[v6]:port" -> lower-case host without brackets.
 // nullopt when malformed.
@@ -155,7 +161,7 @@ std::optional<Rejection> check_origin_and_host(const HttpRequest& req, const Acc
     if (!host.value || host.repeated) return forbidden("Forbidden: missing or repeated Host header");
     auto name = host_name(*host.value);
     if (!name || !contains(policy.allowed_hosts, *name))
-      return forbidden("Forbidden: Host '" + std::string(*host.value) +
+      return forbidden("Forbidden: Host '" + quoted(*host.value) +
                        "' is not allowed (DNS-rebinding protection; see --allowed-host)");
   }
   auto origin = single_header(req, "Origin");
@@ -167,7 +173,7 @@ std::optional<Rejection> check_origin_and_host(const HttpRequest& req, const Acc
     std::optional<std::string> name;
     if (scheme_end != std::string::npos) name = host_name(std::string_view(value).substr(scheme_end + 3));
     if (origin.repeated || !name || any_host || !contains(policy.allowed_hosts, *name))
-      return forbidden("Forbidden: Origin '" + std::string(*origin.value) +
+      return forbidden("Forbidden: Origin '" + quoted(*origin.value) +
                        "' is not allowed (DNS-rebinding protection; see --allowed-origin)");
   }
   return std::nullopt;
@@ -179,7 +185,7 @@ std::optional<Rejection> check_content_negotiation(const HttpRequest& req) {
     return Rejection{415,
                      jsonrpc_error(nullptr, -32000,
                                    "Unsupported Media Type: Content-Type must be application/json, got '" +
-                                       std::string(req[http::field::content_type]) + "'"),
+                                       quoted(req[http::field::content_type]) + "'"),
                      {}};
   auto accept = req.find(http::field::accept);
   if (accept != req.end() && !(accepts(accept->value(), "application", "json") &&
@@ -187,7 +193,7 @@ std::optional<Rejection> check_content_negotiation(const HttpRequest& req) {
     return Rejection{406,
                      jsonrpc_error(nullptr, -32000,
                                    "Not Acceptable: Accept must list both application/json and text/event-stream, "
-                                   "got '" + std::string(accept->value()) + "'"),
+                                   "got '" + quoted(accept->value()) + "'"),
                      {}};
   return std::nullopt;
 }
@@ -216,7 +222,7 @@ std::optional<Rejection> check_standard_headers(const HttpRequest& req, const js
     const json& meta = (*params)["_meta"];
     auto it = meta.find(std::string(protocol::kMetaProtocolVersion));
     if (it != meta.end() && it->is_string() && it->get_ref<const std::string&>() != *version.value)
-      return mismatch(message, "MCP-Protocol-Version header value '" + std::string(*version.value) +
+      return mismatch(message, "MCP-Protocol-Version header value '" + quoted(*version.value) +
                                    "' does not match body _meta protocolVersion '" +
                                    it->get_ref<const std::string&>() + "'");
   }
@@ -227,13 +233,14 @@ std::optional<Rejection> check_standard_headers(const HttpRequest& req, const js
   if (!method_header.value) {
     if (request) return mismatch(message, "required Mcp-Method header is missing");
   } else if (*method_header.value != method) {
-    return mismatch(message, "Mcp-Method header value '" + std::string(*method_header.value) +
+    return mismatch(message, "Mcp-Method header value '" + quoted(*method_header.value) +
                                  "' does not match body method '" + method + "'");
   }
 
-  // Mcp-Name vs params.name / params.uri.
+  // Mcp-Name vs params.name / params.uri / params.taskId (SEP-2663 "Routing Headers").
   const char* name_field = method == "tools/call" || method == "prompts/get" ? "name"
                            : method == "resources/read"                     ? "uri"
+                           : method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel" ? "taskId"
                                                                             : nullptr;
   if (name_field) {
     auto name_header = single_header(req, "Mcp-Name");
@@ -246,7 +253,7 @@ std::optional<Rejection> check_standard_headers(const HttpRequest& req, const js
       auto decoded = translate::decode_header_value(*name_header.value);
       if (!decoded) return mismatch(message, "Mcp-Name header value has invalid characters or invalid Base64");
       if (!body_value || !body_value->is_string() || body_value->get_ref<const std::string&>() != *decoded)
-        return mismatch(message, "Mcp-Name header value '" + std::string(*name_header.value) +
+        return mismatch(message, "Mcp-Name header value '" + quoted(*name_header.value) +
                                      "' does not match body params." + name_field +
                                      (body_value && body_value->is_string()
                                           ? " '" + body_value->get_ref<const std::string&>() + "'"
@@ -271,6 +278,7 @@ bridge::DownstreamRequest collect_request(const HttpRequest& req, json message) 
     } else if (name.rfind("mcp-param-", 0) == 0 && name.size() > 10) {
       out.param_headers[name.substr(10)] = std::move(value);
     }
+    if (boost::beast::iequals(name, bridge::kForwardedHeader)) out.from_peer = true;
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "downstream/stdio_server.hpp"
 
+#include "translate/wire_text.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -86,8 +88,7 @@ asio::awaitable<void> StdioServer::read_loop() {
     spdlog::error("stdio: input line longer than {} bytes (--max-stdio-line-bytes): skipped", options_.max_line_bytes);
     send_line_now(jsonrpc_error(nullptr, protocol::error::kParseError,
                                 "Parse error: message longer than " + std::to_string(options_.max_line_bytes) +
-                                    " bytes")
-                      .dump());
+                                    " bytes"));
   };
   while (!stopping_) {
     std::size_t n = 0;
@@ -162,7 +163,8 @@ asio::awaitable<void> StdioServer::write_loop() {
   out_queue_->close();
 }
 
-void StdioServer::send_line_now(std::string line) {
+void StdioServer::send_line_now(const json& message) {
+  std::string line = translate::to_wire(message);
   if (!out_queue_->try_send(boost::system::error_code{}, std::move(line)))
     spdlog::warn("stdio: output queue full ({} lines), message dropped", options_.max_queued_lines);
 }
@@ -172,13 +174,12 @@ void StdioServer::on_line(std::string_view line) {
   json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) {
     spdlog::warn("stdio: input line is not valid JSON ({} bytes)", line.size());
-    send_line_now(jsonrpc_error(nullptr, protocol::error::kParseError, "Parse error: line is not valid JSON").dump());
+    send_line_now(jsonrpc_error(nullptr, protocol::error::kParseError, "Parse error: line is not valid JSON"));
     return;
   }
   if (!message.is_object()) {
     send_line_now(jsonrpc_error(nullptr, protocol::error::kInvalidRequest,
-                                "Invalid Request: expected one JSON-RPC object per line (no batches)")
-                      .dump());
+                                "Invalid Request: expected one JSON-RPC object per line (no batches)"));
     return;
   }
   if (!message.contains("method")) {
@@ -204,22 +205,19 @@ void StdioServer::start_request(json message) {
   const json id = message["id"];
   if (!id.is_string() && !id.is_number_integer()) {
     send_line_now(jsonrpc_error(nullptr, protocol::error::kInvalidRequest,
-                                "Invalid Request: id must be a string or an integer")
-                      .dump());
+                                "Invalid Request: id must be a string or an integer"));
     return;
   }
   std::string key = id.dump();
   if (in_flight_.count(key)) {
     send_line_now(jsonrpc_error(id, protocol::error::kInvalidRequest,
-                                "Invalid Request: a request with id " + key + " is already in flight")
-                      .dump());
+                                "Invalid Request: a request with id " + key + " is already in flight"));
     return;
   }
   if (in_flight_.size() >= options_.max_in_flight) {
     send_line_now(jsonrpc_error(id, protocol::error::kInternalError,
                                 "Server busy: more than " + std::to_string(options_.max_in_flight) +
-                                    " concurrent requests")
-                      .dump());
+                                    " concurrent requests"));
     return;
   }
   auto entry = std::make_shared<InFlight>();
@@ -260,7 +258,7 @@ asio::awaitable<void> StdioServer::handle_request(json message, std::shared_ptr<
   std::weak_ptr<OutChannel> queue = out_queue_;
   bridge::NotificationSink sink = [silenced, queue](json notification) {
     if (silenced->load()) return;  // cancelled: no further messages for it (cancellation.mdx)
-    if (auto q = queue.lock(); q && !q->try_send(boost::system::error_code{}, notification.dump()))
+    if (auto q = queue.lock(); q && !q->try_send(boost::system::error_code{}, translate::to_wire(notification)))
       spdlog::warn("stdio: output queue full, notification dropped");
   };
   bridge::DownstreamRequest req;
@@ -277,7 +275,7 @@ asio::awaitable<void> StdioServer::handle_request(json message, std::shared_ptr<
   }
   silenced->store(true);
   if (entry->cancelled || response.is_null()) co_return;
-  auto [ec] = co_await out_queue_->async_send(boost::system::error_code{}, response.dump(), use_tuple);
+  auto [ec] = co_await out_queue_->async_send(boost::system::error_code{}, translate::to_wire(response), use_tuple);
   if (ec) spdlog::warn("stdio: response to {} not written: output closed", id.dump());
 }
 

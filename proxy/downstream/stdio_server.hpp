@@ -60,7 +60,7 @@ class StdioServer : public std::enable_shared_from_this<StdioServer> {
   void cancel_request(const nlohmann::json& params);
   boost::asio::awaitable<void> handle_request(nlohmann::json message, std::shared_ptr<InFlight> entry);
   boost::asio::awaitable<void> handle_notification(nlohmann::json message);
-  void send_line_now(std::string line);  // non-blocking; drops with a warning when the queue is full
+  void send_line_now(const nlohmann::json& message);  // non-blocking; drops with a warning when the queue is full
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::shared_ptr<bridge::Bridge> bridge_;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "translate/canonical.hpp"
+#include "translate/wire_text.hpp"
 
 namespace mcp::pool {
 
@@ -35,7 +36,7 @@ struct SessionKey {
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016zx", h);
     return std::string(authorization.empty() ? "auth=none" : std::string("auth#") + (buf + 8)) +
-           " caps=" + capabilities_canonical.substr(0, 120) + (log_level.empty() ? "" : " log=" + log_level);
+           " caps=" + translate::abbreviate(capabilities_canonical, 120) + (log_level.empty() ? "" : " log=" + log_level);
   }
 };
 

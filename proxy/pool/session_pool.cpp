@@ -9,7 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <limits>
 
-#include "pool/with_timeout.hpp"
+#include "upstream/with_timeout.hpp"
 
 namespace mcp::pool {
 
@@ -18,6 +18,7 @@ using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 using upstream::UpstreamError;
 using upstream::UpstreamSession;
+using upstream::with_timeout;
 
 struct SessionPool::Entry {
   explicit Entry(asio::strand<asio::any_io_executor>& strand) : ready_signal(strand, clock_type::time_point::max()) {}

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "translate/protocol.hpp"
+#include "translate/tasks.hpp"
 #include "translate/to_modern.hpp"
 
 namespace mcp::translate {
@@ -25,6 +26,9 @@ json to_modern_server_capabilities(const json& legacy, const DiscoverOptions& op
     auto it = legacy.find(std::string(key));
     if (it != legacy.end() && it->is_object()) out[std::string(key)] = *it;
   }
+  // Legacy task-augmented tools/call: the bridge offers the tasks extension on top (bridge/tasks.hpp).
+  if (upstream_supports_tool_tasks(json{{"capabilities", legacy}}))
+    out["extensions"][std::string(kTasksExtension)] = json::object();
   return out;
 }
 

@@ -17,8 +17,9 @@ struct DiscoverOptions {
 
 // Legacy ServerCapabilities -> 2026-07-28 ServerCapabilities. Keeps tools,
 // prompts, resources, completions, logging (deprecated but defined),
-// experimental, extensions; drops `tasks` (moved to an extension the bridge
-// does not translate) and unknown keys.
+// experimental, extensions; drops `tasks` and unknown keys. A legacy
+// tasks.requests.tools.call becomes extensions["io.modelcontextprotocol/tasks"]
+// (SEP-2663; the bridge serves it, bridge/tasks.hpp).
 json to_modern_server_capabilities(const json& legacy_capabilities, const DiscoverOptions& opts);
 
 // The complete DiscoverResult: supportedVersions, capabilities, instructions,

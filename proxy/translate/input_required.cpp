@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "translate/canonical.hpp"
+#include "translate/wire_text.hpp"
 
 namespace mcp::translate {
 namespace {
@@ -116,7 +117,7 @@ std::variant<json, std::string> read_input_responses(const json& params) {
   if (!it->is_object()) return std::string("Invalid params: inputResponses must be an object");
   for (const auto& [key, value] : it->items()) {
     if (!value.is_object())
-      return "Invalid params: inputResponses[\"" + key.substr(0, kMaxKeyLength) + "\"] must be an object";
+      return "Invalid params: inputResponses[\"" + abbreviate(key, kMaxKeyLength) + "\"] must be an object";
   }
   return *it;
 }

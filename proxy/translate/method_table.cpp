@@ -30,10 +30,15 @@ constexpr std::array kTable{
     Row{"logging/setLevel", {MethodRoute::Removed, false, ""}},
     Row{"resources/subscribe", {MethodRoute::Removed, false, ""}},
     Row{"resources/unsubscribe", {MethodRoute::Removed, false, ""}},
-    Row{"tasks/get", {MethodRoute::Removed, false, ""}},
+    // The 2025-11-25 experimental tasks left the core; with the
+    // io.modelcontextprotocol/tasks extension (SEP-2663) tasks/get and
+    // tasks/cancel are extension methods, with tasks/update; tasks/result
+    // and tasks/list stay removed.
+    Row{"tasks/get", {MethodRoute::Extension, false, ""}},
+    Row{"tasks/update", {MethodRoute::Extension, false, ""}},
+    Row{"tasks/cancel", {MethodRoute::Extension, false, ""}},
     Row{"tasks/result", {MethodRoute::Removed, false, ""}},
     Row{"tasks/list", {MethodRoute::Removed, false, ""}},
-    Row{"tasks/cancel", {MethodRoute::Removed, false, ""}},
     Row{"notifications/initialized", {MethodRoute::Removed, false, ""}},
     Row{"notifications/roots/list_changed", {MethodRoute::Removed, false, ""}},
 };

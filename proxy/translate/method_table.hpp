@@ -11,6 +11,7 @@ enum class MethodRoute {
   Synthesize,   // answered by the bridge itself (server/discover)
   Forward,      // translated and forwarded to the legacy upstream
   Listen,       // subscriptions/listen: a long-lived stream fed by upstream notifications
+  Extension,    // tasks/get|update|cancel: io.modelcontextprotocol/tasks, when it applies (bridge/tasks.hpp)
   Removed,      // existed in 2025-11-25, removed in 2026-07-28 -> 404 -32601
   Unsupported,  // a 2026-07-28 method the bridge does not implement yet -> 404 -32601
   Unknown,      // not an MCP method at all -> 404 -32601

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "translate/protocol.hpp"
+#include "translate/tasks.hpp"
 
 namespace mcp::translate {
 
@@ -32,7 +33,16 @@ json to_legacy_client_capabilities(const json& modern, const InitializeOptions& 
   json out = json::object();
   if (!modern.is_object()) return out;
   for (const auto& [key, value] : modern.items()) {
-    if (key == "extensions") continue;  // 2026-07-28 only
+    if (key == "extensions") {
+      // Extensions the client declares (e.g. MCP Apps, io.modelcontextprotocol/ui)
+      // reach the upstream; the tasks extension is the bridge's own, on top of
+      // the legacy tasks (bridge/tasks.hpp), and never declared upstream.
+      if (!value.is_object()) continue;
+      json extensions = value;
+      extensions.erase(std::string(kTasksExtension));
+      if (!extensions.empty()) out[key] = std::move(extensions);
+      continue;
+    }
     if (!opts.forward_client_request_capabilities && (key == "sampling" || key == "elicitation" || key == "roots"))
       continue;
     out[key] = value;

@@ -29,8 +29,10 @@ struct InitializeOptions {
   bool forward_client_request_capabilities = false;
 };
 
-// ClientCapabilities in 2025-11-25 vocabulary: drops 2026-only `extensions`,
-// and sampling/elicitation/roots unless opts.forward_client_request_capabilities.
+// ClientCapabilities in 2025-11-25 vocabulary: keeps the client's
+// `extensions` (e.g. io.modelcontextprotocol/ui for MCP Apps) except
+// io.modelcontextprotocol/tasks (the bridge's own), drops
+// sampling/elicitation/roots unless opts.forward_client_request_capabilities.
 json to_legacy_client_capabilities(const json& modern_capabilities, const InitializeOptions& opts);
 
 // InitializeRequest params replayed for a pooled session:

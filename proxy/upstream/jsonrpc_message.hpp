@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "translate/wire_text.hpp"
+
 namespace mcp::upstream {
 
 inline nlohmann::json make_cancelled_notification(const nlohmann::json& request_id, std::string reason) {
@@ -15,9 +17,7 @@ inline nlohmann::json make_cancelled_notification(const nlohmann::json& request_
           {"params", {{"requestId", request_id}, {"reason", std::move(reason)}}}};
 }
 
-// For log lines: a message cut to a readable length.
-inline std::string abbreviate(const std::string& s, std::size_t max = 300) {
-  return s.size() <= max ? s : s.substr(0, max) + "...(" + std::to_string(s.size()) + " bytes)";
-}
+// For log lines and error messages: cut at a character boundary, valid UTF-8.
+using translate::abbreviate;
 
 }  // namespace mcp::upstream

@@ -6,7 +6,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -22,11 +21,11 @@
 #include "upstream/jsonrpc_message.hpp"
 #include "upstream/legacy_handshake.hpp"
 #include "upstream/legacy_session_core.hpp"
+#include "upstream/with_timeout.hpp"
 
 namespace mcp::upstream {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -247,17 +246,17 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
                                                       asio::dynamic_buffer(buf, opts_.max_stderr_line_bytes), '\n',
                                                       asio::redirect_error(asio::use_awaitable, ec));
       if (ec == asio::error::not_found) {
-        spdlog::info("upstream[{}] stderr: {} ...(line truncated)", child_pid, buf);
+        spdlog::info("upstream[{}] stderr: {} ...(line truncated)", child_pid, abbreviate(buf, buf.size()));
         buf.clear();
         continue;
       }
       if (ec) {
-        if (!buf.empty()) spdlog::info("upstream[{}] stderr: {}", child_pid, buf);
+        if (!buf.empty()) spdlog::info("upstream[{}] stderr: {}", child_pid, abbreviate(buf, buf.size()));
         co_return;
       }
       std::string_view line(buf.data(), n - 1);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      spdlog::info("upstream[{}] stderr: {}", child_pid, line);
+      spdlog::info("upstream[{}] stderr: {}", child_pid, abbreviate(line, line.size()));
       buf.erase(0, n);
     }
   }
@@ -303,15 +302,16 @@ class StdioUpstreamSession final : public UpstreamSession {
     core_->connect_handlers(unsolicited_handler_, server_request_handler_);
     co_await core_->spawn();
     json request = make_initialize_request(next_request_id(), std::move(initialize_params));
-    asio::steady_timer timer(ex_, opts_.start_timeout);
     std::exception_ptr failure;
     try {
-      auto r = co_await (core_->call(std::move(request), nullptr, /*starting=*/true) ||
-                         timer.async_wait(asio::use_awaitable));
-      if (r.index() == 1)
-        throw UpstreamError("upstream process did not answer initialize within " +
-                            std::to_string(opts_.start_timeout.count()) + " ms");
-      initialize_result_ = accept_initialize_response(std::get<0>(r), LegacyTransport::Stdio);
+      // with_timeout, not `call || timer`: a child that exits before
+      // answering fails the call at once, with its exit status.
+      const auto limit = opts_.start_timeout;
+      json response = co_await with_timeout(core_->call(std::move(request), nullptr, /*starting=*/true), limit, [limit] {
+        return UpstreamError("upstream process did not answer initialize within " + std::to_string(limit.count()) +
+                             " ms");
+      });
+      initialize_result_ = accept_initialize_response(response, LegacyTransport::Stdio);
       co_await core_->send(make_initialized_notification().dump());
       core_->session().mark_usable();
     } catch (...) {

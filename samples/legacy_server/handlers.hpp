@@ -4,6 +4,7 @@
 
 #include "protocol.hpp"
 #include "session.hpp"
+#include "tasks.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

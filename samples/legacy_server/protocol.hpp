@@ -54,6 +54,11 @@ inline constexpr std::string_view kToolsListChanged = "notifications/tools/list_
 inline constexpr std::string_view kPromptsListChanged = "notifications/prompts/list_changed";
 inline constexpr std::string_view kResourcesListChanged = "notifications/resources/list_changed";
 inline constexpr std::string_view kResourceUpdated = "notifications/resources/updated";
+// experimental tasks, client -> server (tasks.hpp)
+inline constexpr std::string_view kTasksGet = "tasks/get";
+inline constexpr std::string_view kTasksResult = "tasks/result";
+inline constexpr std::string_view kTasksList = "tasks/list";
+inline constexpr std::string_view kTasksCancel = "tasks/cancel";
 }  // namespace method
 
 namespace error_code {

@@ -37,7 +37,7 @@ json server_capabilities() {
           {"completions", json::object()},
           {"prompts", {{"listChanged", true}}},
           {"resources", {{"subscribe", true}, {"listChanged", true}}},
-          {"tools", {{"listChanged", true}}}};
+          {"tools", {{"listChanged", true}}}, {"tasks", tasks_capability()}};
 }
 
 json list_resources(const Server& server) {

@@ -44,7 +44,7 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
 }
 
 Session::Session(asio::any_io_executor executor, Server& server, std::string id)
-    : executor_(std::move(executor)), server_(server), id_(std::move(id)) {}
+    : executor_(std::move(executor)), server_(server), id_(std::move(id)), tasks_(std::make_unique<TaskStore>()) {}
 
 void Session::receive(json message, std::shared_ptr<Outbound> stream) {
   last_activity_ = std::chrono::steady_clock::now();
@@ -162,7 +162,7 @@ asio::awaitable<json> Session::dispatch(RequestContext& context, const std::stri
   if (method == method::kPromptsGet) co_return co_await get_prompt(context);
   if (method == method::kCompletionComplete) co_return complete(params);
   if (method == method::kLoggingSetLevel) co_return handle_set_level(params);
-  throw McpError(error_code::kMethodNotFound, "Method not found: " + method.substr(0, 128));
+  co_return co_await dispatch_task_method(context, method);  // tasks/*, else Method not found
 }
 
 json Session::handle_initialize(const json& params) {
@@ -313,7 +313,10 @@ void Session::close() {
   closed_ = true;
   for (auto& [key, signal] : in_flight_) signal->emit(asio::cancellation_type::terminal);
   for (auto& [id, pending] : pending_client_requests_) pending->wakeup.cancel();
+  tasks_->close();
   standalone_.reset();
 }
+
+Session::~Session() = default;
 
 }  // namespace legacy

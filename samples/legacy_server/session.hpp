@@ -114,6 +114,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::map<std::int64_t, std::shared_ptr<PendingClientRequest>> pending_client_requests_;
   std::int64_t next_client_request_id_ = 1;
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
+  std::unique_ptr<class TaskStore> tasks_;
+
+ public:
+  ~Session();
+  const asio::any_io_executor& executor() const { return executor_; }
+  // Experimental tasks created on this session (tasks.hpp).
+  TaskStore& tasks() { return *tasks_; }
 };
 
 // Waits without blocking the io thread; throws if the request is cancelled.

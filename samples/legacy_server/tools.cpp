@@ -390,6 +390,131 @@ json describe(const Tool& tool) {
   return {{"name", tool.name}, {"description", tool.description}, {"inputSchema", tool.input_schema}};
 }
 
+// A tool of the task fixtures (tasks.hpp): a job instead of a handler,
+// declared with execution.taskSupport "optional" or "required" ("": never a task).
+struct TaskTool {
+  Tool tool;  // handler unused
+  std::string task_support;
+  TaskJob job;
+  // Runs in the tools/call request before the task is created (it may ask
+  // the client); its result is merged into the job's arguments.
+  ToolHandler prepare = nullptr;
+};
+
+// The conformance suite's task fixtures (tasks-* scenarios, SEP-2663, through a bridge).
+json task_arguments_schema() {
+  return {{"type", "object"},
+          {"properties", {{"seconds", {{"type", "number"}}}, {"label", {{"type", "string"}}}}}};
+}
+
+double seconds_argument(const json& arguments) {
+  auto it = arguments.find("seconds");
+  double seconds = it != arguments.end() && it->is_number() ? it->get<double>() : 1.0;
+  return std::clamp(seconds, 0.0, 300.0);
+}
+
+std::string elicited(const json& result, std::string_view field, std::string fallback) {
+  return string_field(read_elicitation(result).content, field, std::move(fallback));
+}
+
+json confirm_delete_schema() {
+  return {{"type", "object"}, {"properties", {{"confirm", {{"type", "boolean"}}}}}, {"required", {"confirm"}}};
+}
+
+const std::vector<TaskTool>& task_tools() {
+  static const std::vector<TaskTool> tools = {
+      // sync-only (tasks-lifecycle, -dispatch-and-envelope, -request-headers):
+      // no taskSupport, so never a task
+      {{"greet", "Greets by name (never a task)", string_argument("name", "Who to greet"), nullptr}, "",
+       [](TaskContext& task) -> asio::awaitable<json> {
+         co_return text_result("Hello, " + required_string(task.arguments, "name", 256) + "!");
+       }},
+      // tasks-lifecycle, -capability-negotiation, -wire-fields, ...: sleeps
+      // `seconds`, then answers; cancellable while it sleeps
+      {{"slow_compute", "Computes for `seconds` seconds", task_arguments_schema(), nullptr}, "optional",
+       [](TaskContext& task) -> asio::awaitable<json> {
+         const double seconds = seconds_argument(task.arguments);
+         co_await sleep_for(std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)));
+         co_return text_result("Computed " + string_field(task.arguments, "label", "result") + " in " +
+                               std::to_string(seconds).substr(0, 5) + " s");
+       }},
+      // a tool execution error after ~1 s; declared required (tasks-required-task-error)
+      {{"failing_job", "Fails with a tool error after about a second", no_arguments(), nullptr}, "required",
+       [](TaskContext&) -> asio::awaitable<json> {
+         co_await sleep_for(1s);
+         json result = text_result("failing_job failed, as it always does");
+         result["isError"] = true;
+         co_return result;
+       }},
+      // a protocol-level error: the task fails with a JSON-RPC error
+      {{"protocol_error_job", "Fails with a JSON-RPC error", no_arguments(), nullptr}, "optional",
+       [](TaskContext&) -> asio::awaitable<json> {
+         co_await sleep_for(200ms);
+         throw McpError(error_code::kInternalError, "protocol_error_job hit an internal error");
+       }},
+      // tasks-mrtr-input: one elicitation/create, then done
+      {{"confirm_delete", "Asks before deleting `filename`", string_argument("filename", "File to delete"), nullptr},
+       "optional",
+       [](TaskContext& task) -> asio::awaitable<json> {
+         std::string filename = required_string(task.arguments, "filename", 256);
+         json answer = co_await task_elicit(task, "Delete " + filename + "?", confirm_delete_schema(), "confirm_delete");
+         auto reply = read_elicitation(answer);
+         bool yes = reply.action == "accept" && reply.content.value("confirm", false) == true;
+         co_return text_result(yes ? "Deleted " + filename : "Kept " + filename);
+       }},
+      // tasks-mrtr-input partial fulfillment: two elicitations pending at once
+      {{"multi_input", "Asks two questions at once", no_arguments(), nullptr}, "optional",
+       [](TaskContext& task) -> asio::awaitable<json> {
+         if (!task.task) {  // synchronous: one after the other on the request stream
+           json first = co_await task_elicit(task, "First name?", name_schema("name"), "first");
+           json second = co_await task_elicit(task, "Second name?", name_schema("name"), "second");
+           co_return text_result("Got " + elicited(first, "name", "?") + " and " + elicited(second, "name", "?"));
+         }
+         auto first = start_task_input(task, "First name?", name_schema("name"), "first");
+         auto second = start_task_input(task, "Second name?", name_schema("name"), "second");
+         json a = co_await await_task_input(task, first);
+         json b = co_await await_task_input(task, second);
+         co_return text_result("Got " + elicited(a, "name", "?") + " and " + elicited(b, "name", "?"));
+       }},
+      // tasks-mrtr-composition: asks user_name in the request, then becomes a task
+      {{"test_tool_with_task", "Asks your name, then greets you from a task", no_arguments(), nullptr}, "required",
+       [](TaskContext& task) -> asio::awaitable<json> {
+         co_await sleep_for(200ms);
+         co_return text_result("Hello, " + string_field(task.arguments, "name", "stranger") + "! (from a task)");
+       },
+       [](ToolCall& call) -> asio::awaitable<json> {
+         auto answer = co_await elicit(call.context, "What is your name?", name_schema("name"), "user_name");
+         co_return json{{"name", string_field(answer.content, "name", "stranger")}};
+       }},
+  };
+  return tools;
+}
+
+json describe(const TaskTool& task_tool) {
+  json out = describe(task_tool.tool);
+  if (!task_tool.task_support.empty()) out["execution"] = {{"taskSupport", task_tool.task_support}};
+  return out;
+}
+
+// tools.mdx / tasks.mdx "Tool-Level Negotiation": a `task` param on a tool
+// without task support, or none on a tool that requires it, is -32601.
+asio::awaitable<json> call_task_tool(const TaskTool& tool, RequestContext& context, const json& arguments) {
+  const bool as_task = context.params.contains("task") && context.params["task"].is_object();
+  if (!as_task && tool.task_support == "required")
+    throw McpError(error_code::kMethodNotFound, "Tool " + tool.tool.name + " must be called as a task");
+  json job_arguments = arguments;
+  if (tool.prepare) {
+    ToolCall call{context, arguments};
+    json prepared = co_await tool.prepare(call);
+    job_arguments.update(prepared);
+  }
+  if (as_task && tool.task_support.empty())
+    throw McpError(error_code::kMethodNotFound, "Tool " + tool.tool.name + " does not support tasks");
+  if (as_task) co_return start_task(context, std::move(job_arguments), tool.job);
+  TaskContext sync{context.session, std::move(job_arguments), nullptr, &context};
+  co_return co_await tool.job(sync);
+}
+
 }  // namespace
 
 std::string required_string(const json& arguments, std::string_view name, std::size_t max_length) {
@@ -405,6 +530,7 @@ std::string required_string(const json& arguments, std::string_view name, std::s
 json list_tools(const Server& server) {
   json tools = json::array();
   for (const auto& tool : static_tools()) tools.push_back(describe(tool));
+  for (const auto& task_tool : task_tools()) tools.push_back(describe(task_tool));
   if (server.dynamic_tool_enabled()) tools.push_back(describe(dynamic_tool()));
   return {{"tools", std::move(tools)}};
 }
@@ -417,6 +543,8 @@ asio::awaitable<json> call_tool(RequestContext& context) {
     throw McpError(error_code::kInvalidParams, "tools/call: arguments must be an object");
   const json& args = arguments != context.params.end() && arguments->is_object() ? *arguments : kNoArguments;
 
+  for (const auto& task_tool : task_tools())
+    if (task_tool.tool.name == name) co_return co_await call_task_tool(task_tool, context, args);
   const Tool* tool = nullptr;
   for (const auto& candidate : static_tools())
     if (candidate.name == name) tool = &candidate;
@@ -424,6 +552,8 @@ asio::awaitable<json> call_tool(RequestContext& context) {
     tool = &dynamic_tool();
   if (!tool) throw McpError(error_code::kInvalidParams, "Unknown tool: " + name);
 
+  if (context.params.contains("task") && context.params["task"].is_object())  // tasks.mdx "Tool-Level Negotiation"
+    throw McpError(error_code::kMethodNotFound, "Tool " + name + " does not support tasks");
   ToolCall call{context, args};
   co_return co_await tool->handler(call);
 }

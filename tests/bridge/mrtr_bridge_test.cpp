@@ -266,10 +266,167 @@ TEST_F(MrtrBridgeTest, ServerRequestsOutsideAnyClientRequest) {
   EXPECT_EQ(refused["error"]["code"], -32601);
 }
 
+// server-everything asks roots/list right after initialized and caches the
+// answer: an empty list there would hide the client's roots from every later
+// call. Without --root the bridge refuses (transient -32603), so the server
+// asks again within a call and the client answers through MRTR.
+TEST_F(MrtrBridgeTest, RootsOutsideAnyClientRequestWithoutConfiguredRootsAreRefusedNotEmpty) {
+  ASSERT_TRUE(opts.mrtr.roots.empty());
+  handle(call(1, "echo", json::object(), kAllInputs));
+  ASSERT_EQ(factory->sessions.size(), 1u);
+  json answer = run_until_done(
+      ioc, factory->sessions[0]->server_request_handler()({{"jsonrpc", "2.0"}, {"id", 7}, {"method", "roots/list"}},
+                                                          nullptr));
+  EXPECT_FALSE(answer.contains("result")) << answer.dump();
+  EXPECT_EQ(answer["id"], 7);
+  EXPECT_EQ(answer["error"]["code"], -32603);
+  EXPECT_NE(answer["error"]["message"].get<std::string>().find("--root"), std::string::npos);
+}
+
 TEST_F(MrtrBridgeTest, OtherMethodsAreNeverInputRequired) {
   Reply r = handle({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/list"}, {"params", {{"_meta", meta(kAllInputs)}}}});
   EXPECT_FALSE(result(r).contains("inputRequests"));
   EXPECT_NE(result(r).value("resultType", ""), "input_required");
+}
+
+// --- Across replicas (bridge/mrtr_forward.hpp, bridge/mrtr_replay.hpp): two
+// bridges sharing one state key stand in for two replicas.
+
+class MrtrReplicasTest : public MrtrBridgeTest {
+ protected:
+  void SetUp() override {
+    opts.mrtr.keys = bridge::KeyRing({bridge::StateKey{"shared", std::string(32, 's')}});
+    make();
+    bridge->set_advertised_url("http://127.0.0.1:4001");
+    other_state = std::make_shared<FakeServerState>();
+    other_factory = std::make_shared<FakeFactory>(ioc.get_executor(), other_state);
+    other = bridge::make_bridge(ioc.get_executor(), other_factory, opts);
+    other->set_advertised_url("http://127.0.0.1:4002");
+  }
+  Reply handle_on_other(json message, bool from_peer = false) {
+    DownstreamRequest req;
+    req.message = std::move(message);
+    req.via_http = false;
+    req.from_peer = from_peer;
+    return run_until_done(ioc, other->handle(std::move(req), [](json) {}));
+  }
+  std::size_t other_upstream_calls() const {
+    std::size_t n = 0;
+    for (const auto& r : other_state->requests) n += r.value("method", "") == "tools/call";
+    return n;
+  }
+  void use_replay() {
+    opts.mrtr.strategy.global = bridge::MrtrStrategy::Replay;
+    SetUp();
+  }
+  std::shared_ptr<FakeServerState> other_state;
+  std::shared_ptr<FakeFactory> other_factory;
+  std::shared_ptr<bridge::Bridge> other;
+};
+
+TEST_F(MrtrReplicasTest, AParkRetryOnAnotherReplicaIsForwardedToTheOwnerNamedInTheState) {
+  Reply first = handle(call(1, "mrtr_name"));
+  ASSERT_EQ(result(first)["resultType"], "input_required") << first.body.dump();
+  const json retry = call(2, "mrtr_name",
+                          {{"inputResponses", {{"user_name", accept({{"name", "Alice"}})}}},
+                           {"requestState", result(first)["requestState"]}});
+
+  Reply elsewhere = handle_on_other(retry);
+  EXPECT_EQ(elsewhere.forward_to, "http://127.0.0.1:4001");
+  EXPECT_EQ(elsewhere.body["error"]["code"], -32602);  // what a transport without a forwarder answers
+  EXPECT_EQ(other_upstream_calls(), 0u);               // nothing ran on the wrong replica
+
+  Reply hop_again = handle_on_other(retry, /*from_peer=*/true);
+  EXPECT_TRUE(hop_again.forward_to.empty());  // a forwarded request is never forwarded again
+  EXPECT_EQ(hop_again.body["error"]["code"], -32602);
+
+  Reply at_owner = handle(retry);  // what the forwarded request finds on the owner
+  EXPECT_TRUE(at_owner.forward_to.empty());
+  ASSERT_EQ(result(at_owner)["resultType"], "complete") << at_owner.body.dump();
+  EXPECT_EQ(upstream_calls(), 1u);
+}
+
+TEST_F(MrtrReplicasTest, ReplayReRunsTheRequestAnsweringEarlierQuestionsFromTheState) {
+  use_replay();
+  Reply r1 = handle(call(1, "mrtr_two_steps"));
+  ASSERT_EQ(result(r1)["resultType"], "input_required") << r1.body.dump();
+  ASSERT_EQ(result(r1)["inputRequests"].size(), 1u);
+  ASSERT_TRUE(result(r1)["inputRequests"].contains("step1"));
+  ioc.run_for(50ms);
+  EXPECT_EQ(state->cancelled_ids.size(), 1u);  // nothing stays parked: the upstream call was cancelled
+
+  // Round 2 on the other replica: step1 is answered from the state, step2 is new.
+  Reply r2 = handle_on_other(call(2, "mrtr_two_steps",
+                                  {{"inputResponses", {{"step1", accept({{"name", "Ada"}})}}},
+                                   {"requestState", result(r1)["requestState"]}}));
+  ASSERT_EQ(result(r2)["resultType"], "input_required") << r2.body.dump();
+  EXPECT_TRUE(r2.forward_to.empty());
+  ASSERT_EQ(result(r2)["inputRequests"].size(), 1u) << r2.body.dump();
+  EXPECT_TRUE(result(r2)["inputRequests"].contains("step2"));
+  ioc.run_for(50ms);
+  EXPECT_EQ(other_state->cancelled_ids.size(), 1u);
+
+  // Round 3 back on the first replica: both answers come from state + retry.
+  Reply r3 = handle(call(3, "mrtr_two_steps",
+                         {{"inputResponses", {{"step2", accept({{"color", "blue"}})}}},
+                          {"requestState", result(r2)["requestState"]}}));
+  ASSERT_EQ(result(r3)["resultType"], "complete") << r3.body.dump();
+  const std::string text = result(r3)["content"][0]["text"];
+  EXPECT_NE(text.find("Ada"), std::string::npos) << text;
+  EXPECT_NE(text.find("blue"), std::string::npos) << text;
+  EXPECT_EQ(upstream_calls(), 2u);        // rounds 1 and 3 ran here
+  EXPECT_EQ(other_upstream_calls(), 1u);  // round 2 ran there
+  EXPECT_EQ(state->completed_calls.size(), 1u);
+}
+
+TEST_F(MrtrReplicasTest, ReplayGathersRequestsSentTogetherAndAsksOnlyTheUnanswered) {
+  use_replay();
+  Reply first = handle(call(1, "mrtr_three"));
+  ASSERT_EQ(result(first)["inputRequests"].size(), 3u) << first.body.dump();
+  json sampled{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "Hi"}}}, {"model", "m"}};
+  Reply second = handle_on_other(call(2, "mrtr_three",
+                                      {{"inputResponses", {{"user_name", accept({{"name", "Bo"}})}, {"greeting", sampled}}},
+                                       {"requestState", result(first)["requestState"]}}));
+  ASSERT_EQ(result(second)["resultType"], "input_required") << second.body.dump();
+  EXPECT_EQ(result(second)["inputRequests"].size(), 1u);
+  EXPECT_TRUE(result(second)["inputRequests"].contains("client_roots"));
+  Reply third = handle(call(3, "mrtr_three",
+                            {{"inputResponses", {{"client_roots", {{"roots", json::array()}}}}},
+                             {"requestState", result(second)["requestState"]}}));
+  ASSERT_EQ(result(third)["resultType"], "complete") << third.body.dump();
+  EXPECT_NE(result(third)["content"][0]["text"].get<std::string>().find("Bo"), std::string::npos);
+}
+
+TEST_F(MrtrReplicasTest, ReplayCanBeChosenPerTool) {
+  opts.mrtr.strategy.replay_tools = {"mrtr_name"};
+  SetUp();
+  Reply first = handle(call(1, "mrtr_name"));
+  Reply done = handle_on_other(call(2, "mrtr_name",
+                                    {{"inputResponses", {{"user_name", accept({{"name", "Cy"}})}}},
+                                     {"requestState", result(first)["requestState"]}}));
+  ASSERT_EQ(result(done)["resultType"], "complete") << done.body.dump();
+  EXPECT_EQ(other_upstream_calls(), 1u);
+
+  Reply parked = handle(call(3, "mrtr_two_steps"));  // not listed: parked on this replica
+  Reply forwarded = handle_on_other(call(4, "mrtr_two_steps",
+                                         {{"inputResponses", {{"step1", accept({{"name", "D"}})}}},
+                                          {"requestState", result(parked)["requestState"]}}));
+  EXPECT_EQ(forwarded.forward_to, "http://127.0.0.1:4001");
+}
+
+TEST_F(MrtrReplicasTest, ReplayAnswersPastTheBoundAreAClearErrorAndNothingRuns) {
+  opts.mrtr.strategy.global = bridge::MrtrStrategy::Replay;
+  opts.mrtr.max_replay_answer_bytes = 200;
+  SetUp();
+  Reply first = handle(call(1, "mrtr_name"));
+  ASSERT_EQ(result(first)["resultType"], "input_required");
+  Reply big = handle_on_other(call(2, "mrtr_name",
+                                   {{"inputResponses", {{"user_name", accept({{"name", std::string(500, 'z')}})}}},
+                                    {"requestState", result(first)["requestState"]}}));
+  EXPECT_EQ(big.http_status, 400u);
+  EXPECT_EQ(big.body["error"]["code"], -32602) << big.body.dump();
+  EXPECT_NE(big.body["error"]["message"].get<std::string>().find("park"), std::string::npos);
+  EXPECT_EQ(other_upstream_calls(), 0u);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // Scores a conformance results directory: per-scenario PASS/FAIL, the count of
-// scored 2026-07-28 server scenarios passed, and a gate on must_pass.txt.
+// scored 2026-07-28 server scenarios passed, and a gate on must_pass.txt:
+// a required scenario fails when it is missing, has a FAILURE that is not
+// exempt, or has no SUCCESS (empty or all skipped); a stale exemption fails too.
 //   node score.mjs RESULTS_DIR MUST_PASS_FILE REQUIREMENTS_YAML LABEL
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -44,19 +46,39 @@ for (const line of readFileSync(mustPassFile, "utf8").split("\n")) {
 }
 const results = readResults(resultsDir);
 
+// A scenario passes only on evidence: no FAILURE and at least one SUCCESS.
+// One whose checks are all SKIPPED / INFO (or that has none) proved nothing:
+// it is reported as EMPTY and fails the gate when it is required.
+function verdict(checks) {
+  const failures = checks.filter((c) => c.status === "FAILURE");
+  if (failures.length) return { state: "FAIL", failures };
+  if (!checks.some((c) => c.status === "SUCCESS")) return { state: "EMPTY", failures };
+  return { state: "PASS", failures };
+}
+
 let scoredPassed = 0, ran = 0;
 const failedRequired = [];
+const staleExemptions = [];
 const rows = [];
 for (const [scenario, checks] of [...results.entries()].sort()) {
   ran++;
-  const failures = checks.filter((c) => c.status === "FAILURE");
-  const pass = failures.length === 0;
+  const { state, failures } = verdict(checks);
   const isScored = scored.includes(scenario);
-  if (isScored && pass) scoredPassed++;
+  if (isScored && state === "PASS") scoredPassed++;
   const exemptChecks = exempt.get(scenario) ?? new Set();
-  if (mustPass.includes(scenario) && failures.some((f) => !exemptChecks.has(f.id))) failedRequired.push(scenario);
-  rows.push(`  ${pass ? "PASS" : "FAIL"} ${scenario}${isScored ? "" : " (not scored)"}` +
-    (pass ? "" : `: ${failures.map((f) => `${f.id}: ${f.errorMessage ?? f.description}`).join("; ").slice(0, 300)}`));
+  if (mustPass.includes(scenario)) {
+    const unexempted = failures.filter((f) => !exemptChecks.has(f.id));
+    const evidence = checks.some((c) => c.status === "SUCCESS" && !exemptChecks.has(c.id));
+    if (unexempted.length || !evidence) failedRequired.push(evidence ? scenario : `${scenario} (no passing check)`);
+    // An exemption is kept only while its check still fails.
+    for (const id of exemptChecks)
+      if (!failures.some((f) => f.id === id)) staleExemptions.push(`${scenario} -${id}`);
+  }
+  const counts = ["SUCCESS", "FAILURE", "WARNING", "SKIPPED", "INFO"]
+    .map((s) => [s, checks.filter((c) => c.status === s).length]).filter(([, n]) => n)
+    .map(([s, n]) => `${n} ${s.toLowerCase()}`).join(", ");
+  rows.push(`  ${state} ${scenario}${isScored ? "" : " (not scored)"} [${counts || "no checks"}]` +
+    (state === "FAIL" ? `: ${failures.map((f) => `${f.id}: ${f.errorMessage ?? f.description}`).join("; ").slice(0, 300)}` : ""));
 }
 for (const s of mustPass) if (!results.has(s)) failedRequired.push(`${s} (did not run)`);
 
@@ -64,7 +86,9 @@ console.log(`conformance ${label}:`);
 console.log(rows.join("\n"));
 console.log(`conformance ${label}: scored 2026-07-28 server scenarios passed: ${scoredPassed}/${scored.length}; ` +
   `required by must_pass.txt: ${mustPass.length - failedRequired.length}/${mustPass.length}; scenarios run: ${ran}`);
-if (failedRequired.length) {
+if (staleExemptions.length)
+  console.log(`conformance ${label}: exemptions whose check no longer fails (remove them from must_pass.txt): ` +
+    staleExemptions.join(", "));
+if (failedRequired.length)
   console.log(`conformance ${label}: FAILED required scenarios: ${failedRequired.join(", ")}`);
-  process.exit(1);
-}
+if (failedRequired.length || staleExemptions.length) process.exit(1);

@@ -118,6 +118,28 @@ TEST(OriginHost, ForeignHostIs403WithJsonRpcErrorWithoutId) {
   EXPECT_TRUE(r->body["error"].contains("code"));
 }
 
+// Found by fuzz_http_request: header bytes quoted back in the error message
+// made dump() throw on the response path. The message is valid and bounded.
+TEST(OriginHost, HostQuotedBackIsValidUtf8AndBounded) {
+  auto req = post();
+  req.set(http::field::host, "calhos\x86" + std::string(1000, 'x'));
+  auto r = check_origin_and_host(req, default_policy());
+  ASSERT_TRUE(r);
+  const std::string message = r->body["error"]["message"];
+  EXPECT_NO_THROW((void)r->body.dump());
+  EXPECT_NE(message.find("calhos\xEF\xBF\xBD"), std::string::npos) << message;  // U+FFFD
+  EXPECT_LT(message.size(), 400u);
+}
+
+TEST(ContentNegotiation, ContentTypeQuotedBackIsValidUtf8) {
+  auto req = post();
+  req.set(http::field::content_type, "applicat\x89\x89ion/json");
+  auto r = check_content_negotiation(req);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 415u);
+  EXPECT_NO_THROW((void)r->body.dump());
+}
+
 TEST(OriginHost, MissingHostIs403) {
   auto req = post();
   req.erase(http::field::host);

@@ -35,7 +35,7 @@ TEST(MethodTable, RequiredCapabilities) {
 TEST(MethodTable, RemovedMethods) {
   // changelog.mdx + conformance server-stateless removed-method probes.
   for (const char* method : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
-                             "notifications/initialized", "tasks/get", "tasks/list"}) {
+                             "notifications/initialized", "tasks/result", "tasks/list"}) {
     auto m = lookup_method(method);
     EXPECT_EQ(m.route, MethodRoute::Removed) << method;
     EXPECT_NE(method_not_found_message(method, m.route).find("removed"), std::string::npos);
@@ -47,4 +47,11 @@ TEST(MethodTable, UnknownAndUnsupported) {
   EXPECT_EQ(lookup_method("Tools/List").route, MethodRoute::Unknown);  // method names are case-sensitive
   EXPECT_EQ(lookup_method("subscriptions/listen").route, MethodRoute::Listen);
   EXPECT_EQ(method_not_found_message("unknown/method", MethodRoute::Unknown), "Method not found: unknown/method");
+}
+
+// With io.modelcontextprotocol/tasks, tasks/get|update|cancel are extension
+// methods (the bridge serves them when the extension applies).
+TEST(MethodTable, TaskExtensionMethods) {
+  for (const char* method : {"tasks/get", "tasks/update", "tasks/cancel"})
+    EXPECT_EQ(lookup_method(method).route, MethodRoute::Extension) << method;
 }

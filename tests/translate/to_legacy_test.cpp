@@ -43,21 +43,32 @@ TEST(ToLegacy, InitializeParamsFromMeta) {
   RequestMeta meta;
   meta.protocol_version = "2026-07-28";
   meta.client_capabilities = json::parse(R"({"sampling":{},"elicitation":{"form":{}},"roots":{},
-    "experimental":{"x":{}},"extensions":{"io.modelcontextprotocol/ui":{}}})");
+    "experimental":{"x":{}},"extensions":{"io.modelcontextprotocol/ui":{"mimeTypes":["text/html;profile=mcp-app"]},
+    "io.modelcontextprotocol/tasks":{}}})");
   meta.client_info = json::parse(R"({"name":"ExampleClient","version":"1.0.0"})");
   InitializeOptions opts;
   auto p = make_initialize_params(meta, opts);
   EXPECT_EQ(p["protocolVersion"], "2025-11-25");
   EXPECT_EQ(p["clientInfo"], meta.client_info);
-  // Until MRTR, server-to-client request capabilities are not declared upstream;
-  // `extensions` does not exist in 2025-11-25.
-  EXPECT_EQ(p["capabilities"], json::parse(R"({"experimental":{"x":{}}})"));
+  // Server-to-client request capabilities only when MRTR relays them; the
+  // client's extensions (MCP Apps) reach the upstream, the tasks extension
+  // (the bridge's own, over legacy tasks) does not.
+  EXPECT_EQ(p["capabilities"], json::parse(R"({"experimental":{"x":{}},
+    "extensions":{"io.modelcontextprotocol/ui":{"mimeTypes":["text/html;profile=mcp-app"]}}})"));
 
   opts.forward_client_request_capabilities = true;
   auto q = make_initialize_params(meta, opts);
   EXPECT_TRUE(q["capabilities"].contains("sampling"));
   EXPECT_TRUE(q["capabilities"].contains("elicitation"));
-  EXPECT_FALSE(q["capabilities"].contains("extensions"));
+  EXPECT_EQ(q["capabilities"]["extensions"],
+            json::parse(R"({"io.modelcontextprotocol/ui":{"mimeTypes":["text/html;profile=mcp-app"]}})"));
+}
+
+TEST(ToLegacy, OnlyTheTasksExtensionLeavesNoExtensionsUpstream) {
+  RequestMeta meta;
+  meta.client_capabilities = json::parse(R"({"extensions":{"io.modelcontextprotocol/tasks":{}}})");
+  auto p = make_initialize_params(meta, InitializeOptions{});
+  EXPECT_FALSE(p["capabilities"].contains("extensions"));
 }
 
 TEST(ToLegacy, InitializeFallsBackToDefaultClientInfo) {

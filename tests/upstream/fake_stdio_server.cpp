@@ -9,7 +9,9 @@
 //   tools/call "pid"       -> result {pid: getpid()}
 //   tools/call "die"       -> exits with status 3 without answering
 //   tools/call "list_changed" -> notifications/tools/list_changed, then result
-// Options: --ignore-sigterm (shutdown must escalate to SIGKILL), --stay-after-eof.
+// Options: --ignore-sigterm (shutdown must escalate to SIGKILL), --stay-after-eof,
+// --exit-at-start=N (exits with status N before reading anything),
+// --exit-on-initialize=N (exits with status N when initialize arrives, unanswered).
 #include <signal.h>
 #include <unistd.h>
 
@@ -31,10 +33,13 @@ json text(const std::string& t) { return {{"content", json::array({{{"type", "te
 
 int main(int argc, char** argv) {
   bool stay_after_eof = false;
+  int exit_on_initialize = -1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--ignore-sigterm") signal(SIGTERM, SIG_IGN);
     if (a == "--stay-after-eof") stay_after_eof = true;
+    if (a.rfind("--exit-at-start=", 0) == 0) std::exit(std::stoi(a.substr(16)));
+    if (a.rfind("--exit-on-initialize=", 0) == 0) exit_on_initialize = std::stoi(a.substr(21));
   }
   std::cerr << "fake server starting" << std::endl;
   std::map<std::string, json> asking;  // server request id -> original call id
@@ -62,6 +67,7 @@ int main(int argc, char** argv) {
     if (!m.contains("id")) continue;  // other notifications
     const json id = m["id"];
     if (method == "initialize") {
+      if (exit_on_initialize >= 0) std::exit(exit_on_initialize);
       send(result(id, {{"protocolVersion", "2025-11-25"},
                        {"capabilities", {{"tools", {{"listChanged", true}}}}},
                        {"serverInfo", {{"name", "fake-stdio"}, {"version", "1.0"}}},

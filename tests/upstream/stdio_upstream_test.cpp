@@ -225,6 +225,22 @@ TEST_F(StdioUpstreamTest, FactoryStartsAgainAfterAChildDied) {
   run_co(ctx, s1->shutdown());
 }
 
+// A child that dies before answering initialize: start() fails with its exit
+// status as soon as the exit is seen, not when the 30 s start timer fires.
+// (5 s bounds "at once" loosely enough for a loaded or sanitized run.)
+TEST_F(StdioUpstreamTest, ChildExitingBeforeOrDuringInitializeFailsStartWithItsExitStatus) {
+  for (const char* option : {"--exit-at-start=7", "--exit-on-initialize=9"}) {
+    auto s = make_stdio_session_factory(ctx.get_executor(), fake_options({option}))->create({});
+    const auto began = std::chrono::steady_clock::now();
+    const std::string error = start_error(ctx, *s);
+    const auto took = std::chrono::steady_clock::now() - began;
+    const std::string status = std::string(option).substr(std::string(option).find('=') + 1);
+    EXPECT_NE(error.find("exited with status " + status), std::string::npos) << option << ": " << error;
+    EXPECT_LT(took, std::chrono::seconds(5)) << option;
+    EXPECT_FALSE(s->usable());
+  }
+}
+
 TEST_F(StdioUpstreamTest, SpawnFailureIsAnUpstreamError) {
   StdioUpstreamOptions o;
   o.argv = {"/nonexistent/mcp-server"};

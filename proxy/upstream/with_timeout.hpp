@@ -18,7 +18,7 @@
 #include <exception>
 #include <utility>
 
-namespace mcp::pool {
+namespace mcp::upstream {
 
 // Throws `on_timeout()` (an exception object) when the deadline passes first.
 template <class T, class MakeTimeoutError>
@@ -52,4 +52,4 @@ boost::asio::awaitable<T> with_timeout(boost::asio::awaitable<T> op, std::chrono
   }
 }
 
-}  // namespace mcp::pool
+}  // namespace mcp::upstream
