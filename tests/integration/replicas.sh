@@ -16,6 +16,7 @@ set -euo pipefail
 strategy=$1 mode=$2 build=$(cd "$3" && pwd) src=$(cd "$4" && pwd)
 source "$src/tests/lib/processes.sh"
 export PATH="$src/tests/node/node_modules/.bin:$PATH"
+PATH="$PATH:/usr/sbin:/sbin"  # Debian installs nginx in /usr/sbin, not on every user's PATH
 command -v nginx >/dev/null || { echo "nginx is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-replicas-$strategy-$mode.XXXXXX")
