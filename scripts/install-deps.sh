@@ -18,6 +18,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libclang-19-dev clang-19    # mcp-lint front end (newest libclang in Debian 12 main); clang-19 for the lint benchmark
   libclang-rt-19-dev          # libFuzzer and the sanitizer runtimes for clang-19 (scripts/test-hardening.sh)
+  llvm-19                     # llvm-symbolizer: sanitizer stacks, and TSan suppressions match by name
   wrk                         # load generator for bench/
   nginx                       # load balancer in front of three bridge replicas (tests/integration/replicas.sh)
 )

@@ -14,7 +14,7 @@ namespace mcp_lint::cache {
 namespace {
 
 // Bumped whenever what an entry holds changes meaning.
-constexpr const char* kKeyFormat = "mcp-lint-cache-key/1";
+constexpr const char* kKeyFormat = "mcp-lint-cache-key/2";  // 2: key literals carry their value
 
 std::string build_id() {
   std::error_code ec;
@@ -45,7 +45,7 @@ std::string rules_digest(const RuleSet& rules) {
     h.field(sha256_file(p.file));  // covers whatever the fields below do not name
   }
   for (const auto& r : rules.rules) {
-    for (const auto* s : {&r.pack, &r.id, &r.full_id, &r.feature, &r.message, &r.advice, &r.link, &r.deadline}) h.field(*s);
+    for (const auto* s : {&r.pack, &r.id, &r.full_id, &r.feature, &r.message, &r.advice, &r.link, &r.deadline, &r.anchor}) h.field(*s);
     h.field(std::to_string(static_cast<int>(r.severity)));
     for (const auto& c : r.clauses) {
       h.field(c.kind);

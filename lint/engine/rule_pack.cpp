@@ -267,7 +267,7 @@ std::vector<Rule> load_pack_file(const std::string& path, const FeatureCatalog& 
       }
       r.id = scalar(rn, "id", where, p);
       if (!r.id.empty()) where = "rule '" + r.id + "'";
-      check_keys(rn, {"id", "feature", "severity", "message", "advice", "link", "match", "deadline"}, where, p);
+      check_keys(rn, {"id", "feature", "severity", "message", "advice", "link", "match", "deadline", "anchor"}, where, p);
       if (!r.id.empty() && !valid_id(r.id))
         p.add(rn["id"], where, "id must be lower-case letters, digits, '-', '_' or '.'");
       if (!r.id.empty() && !seen.insert(r.id).second) p.add(rn["id"], where, "duplicate rule id in this pack");
@@ -290,6 +290,9 @@ std::vector<Rule> load_pack_file(const std::string& path, const FeatureCatalog& 
       if (!r.link.empty() && !is_http_url(r.link))
         p.add(rn["link"], where, "link must be an http(s) URL");
       r.deadline = scalar(rn, "deadline", where, p, /*required=*/false);
+      r.anchor = scalar(rn, "anchor", where, p, /*required=*/false);
+      if (!r.anchor.empty() && r.anchor != "method" && r.anchor != "field" && r.anchor != "capability")
+        p.add(rn["anchor"], where, "anchor must be method, field or capability (got '" + r.anchor + "')");
       YAML::Node match = rn["match"];
       if (!match.IsDefined() || !match.IsSequence() || match.size() == 0) {
         p.add(rn, where, "'match' must be a non-empty list of clauses");

@@ -47,6 +47,12 @@ struct Rule {
   std::string advice;
   std::string link;
   std::string deadline;  // optional override of the feature's deadline text in reports
+  // What a hit is evidence of, for the cross-unit inference (optional):
+  // "method" (a method or notification name: its function sends or handles the
+  // feature), "field" (a field of the feature's messages: its function builds
+  // or reads them), "capability" (a capability key: says nothing of the
+  // function holding it). Empty: a hit seeds only its own line.
+  std::string anchor;
   std::vector<MatchClause> clauses;
 };
 

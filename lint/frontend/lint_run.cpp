@@ -186,7 +186,8 @@ void add_inferred(LintResult& result, const HitMap& hits, index::ProjectIndex& i
     if (is_suppressed(sources, probe)) continue;
     std::string what = h.rule->message;
     if (auto cut = what.find(';'); cut != std::string::npos) what.erase(cut);
-    seeds.push_back(inference::Seed{h.rule->feature, index::Loc{idx.intern(h.abs_file), h.line, h.column}, what});
+    seeds.push_back(
+        inference::Seed{h.rule->feature, index::Loc{idx.intern(h.abs_file), h.line, h.column}, what, h.rule->anchor});
     reported.emplace(h.rule->feature, h.abs_file, h.line);
   }
   const auto inferred = inference::infer(idx, seeds);

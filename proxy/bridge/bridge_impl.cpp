@@ -344,7 +344,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
       return pool->acquire(std::move(owner_key), std::move(owner_params));
     };
     TaskBridge::CallOn call = [self](std::shared_ptr<UpstreamSession> s, json r) {
-      return self->call_upstream(s, std::move(r), {}, {});
+      return self->call_upstream(std::move(s), std::move(r), {}, {});
     };
     try {
       co_return co_await tasks_->handle(method, params, id, request.authorization, meta.client_capabilities,
@@ -446,7 +446,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
   }
 }
 
-asio::awaitable<json> BridgeImpl::call_upstream(const std::shared_ptr<UpstreamSession>& session, json request,
+asio::awaitable<json> BridgeImpl::call_upstream(std::shared_ptr<UpstreamSession> session, json request,
                                                 upstream::CallNotificationHandler on_notification,
                                                 upstream::CallContext context) {
   // First completion wins; a cancelled call makes the session send

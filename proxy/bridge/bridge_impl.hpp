@@ -62,7 +62,9 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   boost::asio::awaitable<void> fetch_tool_list(const std::shared_ptr<upstream::UpstreamSession>& session,
                                                const std::string& context);
   // session->call() bounded by request_timeout; throws UpstreamTimeout.
-  boost::asio::awaitable<json> call_upstream(const std::shared_ptr<upstream::UpstreamSession>& session, json request,
+  // The session by value: a caller may return this awaitable from a plain
+  // function whose argument dies before it runs (ASan: stack-use-after-return).
+  boost::asio::awaitable<json> call_upstream(std::shared_ptr<upstream::UpstreamSession> session, json request,
                                              upstream::CallNotificationHandler on_notification,
                                              upstream::CallContext context);
   void remember_tools(const std::string& context, const json& request_params, const json& legacy_response);

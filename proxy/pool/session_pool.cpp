@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <limits>
 
@@ -39,7 +43,30 @@ struct SessionPool::Entry {
   bool busy() const { return leases.load() > 0 || session->in_flight() > 0; }
 };
 
+// Why the pool does not hand its caller's cancellation slot to co_spawn:
+// Boost 1.81's co_spawn, given a connected slot and a strand, installs a
+// handler there that *posts* `emit` to the strand with a raw pointer to a
+// signal living inside that handler. When the spawned coroutine completes
+// first, the caller resumes and clears its slot (destroying the handler and
+// the signal) before the posted emit runs: emit on a dead signal, SIGSEGV
+// (reported upstream as asio issue #1332).
+// It hit whenever a client dropped mid-request or SIGTERM cut connections
+// while requests were in acquire(). Here the signal is shared by the handler
+// in the caller's slot and every emit it posts, and only the strand touches
+// it. `requested` keeps a cancellation that would arrive before the wait
+// begins (today strand order rules that out: the emit is queued behind
+// co_spawn's entry, and nothing suspends before the wait; this keeps it so).
+struct SessionPool::CallerCancellation {
+  asio::cancellation_signal signal;
+  asio::cancellation_type requested = asio::cancellation_type::none;
+};
+
 namespace {
+// co_spawn's completion token without any cancellation slot.
+auto uncancellable_awaitable() {
+  return asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable);
+}
+
 // Free coroutines instead of capturing coroutine lambdas: GCC 12 destroys
 // lambda captures of coroutines twice (seen under ASan).
 asio::awaitable<void> shutdown_quietly(std::shared_ptr<UpstreamSession> session) {
@@ -100,14 +127,24 @@ SessionPool::SessionPool(asio::any_io_executor ex, std::shared_ptr<upstream::Ses
 SessionPool::~SessionPool() = default;
 
 asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKey key, json initialize_params) {
-  // Run the bookkeeping on the strand; cancellation of the caller reaches the
-  // spawned coroutine through co_spawn's cancellation slot.
-  co_return co_await asio::co_spawn(strand_, acquire_on_strand(std::move(key), std::move(initialize_params)),
-                                    asio::use_awaitable);
+  // The bookkeeping runs on the strand. The caller's cancellation reaches it
+  // through `cancel` (see CallerCancellation), not through co_spawn's slot.
+  auto cancel = std::make_shared<CallerCancellation>();
+  if (auto caller = (co_await asio::this_coro::cancellation_state).slot(); caller.is_connected()) {
+    // Cleared when the co_spawn below completes (the awaitable clears its slot).
+    caller.assign([cancel, strand = strand_](asio::cancellation_type type) {
+      asio::dispatch(strand, [cancel, type] {
+        cancel->requested |= type;
+        cancel->signal.emit(type);
+      });
+    });
+  }
+  co_return co_await asio::co_spawn(strand_, acquire_on_strand(std::move(key), std::move(initialize_params), cancel),
+                                    uncancellable_awaitable());
 }
 
-asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand(SessionKey key,
-                                                                                 json initialize_params) {
+asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand(
+    SessionKey key, json initialize_params, std::shared_ptr<CallerCancellation> cancel) {
   auto self = shared_from_this();
   // Bounded: a session that dies right after its initialize is recreated at most twice.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -115,7 +152,12 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand
     if (auto it = entries_.find(key); it != entries_.end()) {
       auto entry = it->second;
       if (!entry->ready && !entry->start_error) {
-        co_await entry->ready_signal.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (cancel->requested == asio::cancellation_type::none) {
+          // Only this wait is cancelled: the shared initialize goes on for the others.
+          co_await entry->ready_signal.async_wait(
+              asio::bind_cancellation_slot(cancel->signal.slot(), asio::as_tuple(asio::use_awaitable)));
+          cancel->signal.slot().clear();  // a later emit must not reach the finished wait
+        }
         if (!entry->ready && !entry->start_error)  // woken without a completion: we were cancelled
           throw boost::system::system_error(asio::error::operation_aborted);
       }
@@ -266,7 +308,8 @@ asio::awaitable<std::vector<std::shared_ptr<UpstreamSession>>> SessionPool::stop
 
 asio::awaitable<void> SessionPool::shutdown() {
   auto self = shared_from_this();
-  auto sessions = co_await asio::co_spawn(strand_, stop_on_strand(self), asio::use_awaitable);
+  // Never suspends on the strand: nothing to cancel (and see CallerCancellation).
+  auto sessions = co_await asio::co_spawn(strand_, stop_on_strand(self), uncancellable_awaitable());
   spdlog::info("pool: shutting down {} upstream sessions", sessions.size());
   for (auto& s : sessions) co_await shutdown_quietly(s);
 }

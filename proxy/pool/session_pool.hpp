@@ -81,11 +81,13 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   struct Entry;  // defined in session_pool.cpp
 
  private:
+  struct CallerCancellation;  // a caller's cancellation carried onto the strand (session_pool.cpp)
+
   SessionPool(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
               SessionSetup setup, SessionStarted started);
 
-  boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire_on_strand(SessionKey key,
-                                                                                       json initialize_params);
+  boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire_on_strand(
+      SessionKey key, json initialize_params, std::shared_ptr<CallerCancellation> cancel);
   boost::asio::awaitable<void> start_entry(std::shared_ptr<Entry> entry, json initialize_params);
   bool make_room();  // on strand
   void retire(std::shared_ptr<upstream::UpstreamSession> session, const char* why);

@@ -90,8 +90,11 @@ void Session::receive(json message, std::shared_ptr<Outbound> stream) {
   }
   auto signal = std::make_shared<asio::cancellation_signal>();
   in_flight_[key] = signal;
+  // The completion handler owns the signal too: run_request() erases it from
+  // in_flight_ before co_spawn's own frame is done with the slot it holds
+  // into it (a use after free that crashed this server under load).
   asio::co_spawn(executor_, run_request(std::move(message), std::move(stream), key),
-                 asio::bind_cancellation_slot(signal->slot(), asio::detached));
+                 asio::bind_cancellation_slot(signal->slot(), [signal](std::exception_ptr) {}));
 }
 
 asio::awaitable<void> Session::run_request(json request, std::shared_ptr<Outbound> stream,

@@ -241,7 +241,8 @@ json start_task(RequestContext& context, json arguments, TaskJob job) {
   auto task = session.tasks().create(context.params.value("task", json::object()));
   spdlog::info("session {}: task {} started", session.id(), task->id);
   asio::co_spawn(session.executor(), run_job(session.shared_from_this(), task, std::move(arguments), std::move(job)),
-                 asio::bind_cancellation_slot(task->cancel->slot(), asio::detached));
+                 // The handler owns the signal until co_spawn is done with its slot (session.cpp).
+                 asio::bind_cancellation_slot(task->cancel->slot(), [signal = task->cancel](std::exception_ptr) {}));
   return json{{"task", session.tasks().describe(*task)}};
 }
 

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <thread>
 
 #include "fake_upstream.hpp"
 #include "pool/session_pool.hpp"
@@ -84,6 +86,77 @@ TEST_F(PoolTest, CancelledWaiterDoesNotAbortTheSharedInitialize) {
   ASSERT_TRUE(second);       // the other still gets the session from the one initialize
   EXPECT_TRUE(second->usable());
   EXPECT_EQ(state->starts, 1);
+}
+
+// Callers on their own strands (like HTTP connections) race acquire() against
+// a short timer with `||`, as a request races a client disconnect, on two
+// threads. Before the fix, co_spawn posted each cancellation to the pool's
+// strand with a pointer into the caller's cancellation slot, which an acquire
+// that completed meanwhile had already cleared: emit on a destroyed signal,
+// SIGSEGV (asio issue #1332). Every race must end in a session or an abort.
+boost::asio::awaitable<void> acquire_or_give_up(std::shared_ptr<SessionPool> pool, SessionKey key,
+                                                std::chrono::microseconds patience, std::atomic<int>& sessions,
+                                                std::atomic<int>& gave_up) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, patience);
+  auto won = co_await (pool->acquire(std::move(key), kInit) || timer.async_wait(boost::asio::use_awaitable));
+  if (won.index() == 0 && std::get<0>(won)) ++sessions;
+  if (won.index() == 1) ++gave_up;
+}
+
+TEST_F(PoolTest, CallersCancelledOnOtherThreadsWhileAcquiringNeverBreakThePool) {
+  make();
+  const auto key = SessionKey::make("", json::object());
+  auto held = acquire(key);  // ready: each acquire completes after its strand hops
+  constexpr int kCallers = 20000;
+  std::atomic<int> sessions{0}, gave_up{0}, finished{0};
+  auto work = boost::asio::make_work_guard(ioc);
+  std::thread other([this] { ioc.run(); });
+  for (int i = 0; i < kCallers; ++i)
+    boost::asio::co_spawn(boost::asio::make_strand(ioc),
+                          acquire_or_give_up(pool, key, std::chrono::microseconds(i % 40), sessions, gave_up),
+                          [&](std::exception_ptr) { ++finished; });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (finished < kCallers && std::chrono::steady_clock::now() < deadline) ioc.run_one_for(std::chrono::milliseconds(10));
+  work.reset();
+  ioc.stop();
+  other.join();
+  EXPECT_EQ(finished.load(), kCallers);
+  EXPECT_EQ(sessions + gave_up, kCallers);
+  EXPECT_GT(sessions.load(), 0);
+  EXPECT_GT(gave_up.load(), 0);  // the race was run: some acquires were cancelled
+}
+
+// A cancellation at any step of an acquire() that must wait for a starting
+// session ends that wait at once (it reaches the strand through the pool's own
+// forwarding, not co_spawn's).
+TEST_F(PoolTest, CancellationAtAnyStepEndsTheWaitForAStartingSession) {
+  make();
+  state->start_delay = std::chrono::seconds(5);
+  auto caller = boost::asio::make_strand(ioc);
+  for (int steps = 0; steps < 12; ++steps) {
+    const auto key = SessionKey::make("key " + std::to_string(steps), json::object());
+    boost::asio::cancellation_signal cancel;
+    bool done = false, aborted = false;
+    boost::asio::co_spawn(caller, pool->acquire(key, kInit),
+                          boost::asio::bind_cancellation_slot(
+                              cancel.slot(), [&](std::exception_ptr e, std::shared_ptr<UpstreamSession>) {
+                                try {
+                                  if (e) std::rethrow_exception(e);
+                                } catch (const boost::system::system_error& err) {
+                                  aborted = err.code() == boost::asio::error::operation_aborted;
+                                } catch (...) {
+                                }
+                                done = true;
+                              }));
+    for (int i = 0; i < steps && !done; ++i) ioc.poll_one();
+    const auto cancelled_at = std::chrono::steady_clock::now();
+    cancel.emit(boost::asio::cancellation_type::terminal);
+    ASSERT_TRUE(run_until(ioc, [&] { return done; }));
+    ioc.poll();
+    EXPECT_TRUE(aborted) << "step " << steps;
+    EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, std::chrono::seconds(1)) << "step " << steps;
+  }
 }
 
 TEST_F(PoolTest, AuthorizationContextsNeverShare) {

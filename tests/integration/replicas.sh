@@ -27,13 +27,8 @@ echo "replicas ($strategy, $mode upstream): logs and results in $work"
 MCP_REPLICAS_STATE_KEYS="replicas:$(head -c 32 /dev/urandom | base64 -w0)"
 export MCP_REPLICAS_STATE_KEYS
 
-upstream_args=()
-if [ "$mode" = http ]; then
-  mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
-  upstream_args=(--upstream "http://127.0.0.1:$(mcp_wait_port "$work/sample.log")/mcp")
-else
-  upstream_args=(-- "$build/samples/mcp-legacy-sample" --stdio)
-fi
+mcp_sample_upstream "$mode" "$build" "$work"
+upstream_args=("${MCP_UPSTREAM_ARGS[@]}")
 
 ports=()
 replica_pids=()

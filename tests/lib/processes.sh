@@ -44,6 +44,20 @@ mcp_wait_healthy() {
   return 1
 }
 
+# mcp_sample_upstream http|stdio BUILD_DIR WORK_DIR : sets MCP_UPSTREAM_ARGS to
+# the bridge arguments naming the bundled legacy sample as its upstream (http:
+# starts the sample on --http 127.0.0.1:0, log WORK_DIR/sample.log; stdio: the
+# sample as the bridge's child, started by each bridge).
+mcp_sample_upstream() {
+  local mode=$1 build=$2 work=$3
+  if [ "$mode" = http ]; then
+    mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
+    MCP_UPSTREAM_ARGS=(--upstream "http://127.0.0.1:$(mcp_wait_port "$work/sample.log")/mcp")
+  else
+    MCP_UPSTREAM_ARGS=(-- "$build/samples/mcp-legacy-sample" --stdio)
+  fi
+}
+
 # mcp_start_bridge_with_sample http|stdio BUILD_DIR WORK_DIR [BRIDGE_ARGS...] :
 # starts mcp-bridge on 127.0.0.1:0 in front of the bundled legacy sample
 # (http: the sample on --http 127.0.0.1:0; stdio: the sample as the bridge's
@@ -52,12 +66,8 @@ mcp_wait_healthy() {
 mcp_start_bridge_with_sample() {
   local mode=$1 build=$2 work=$3; shift 3
   local args=(--listen 127.0.0.1:0 "$@")
-  if [ "$mode" = http ]; then
-    mcp_start "$work/sample.log" "$build/samples/mcp-legacy-sample" --http 127.0.0.1:0
-    args+=(--upstream "http://127.0.0.1:$(mcp_wait_port "$work/sample.log")/mcp")
-  else
-    args+=(-- "$build/samples/mcp-legacy-sample" --stdio)
-  fi
+  mcp_sample_upstream "$mode" "$build" "$work"
+  args+=("${MCP_UPSTREAM_ARGS[@]}")
   mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" "${args[@]}"
   MCP_BRIDGE_PORT=$(mcp_wait_port "$work/bridge.log")
   mcp_wait_healthy "$MCP_BRIDGE_PORT"

@@ -112,7 +112,7 @@ UnitFacts full_sample() {
   u.vars = {v};
   u.refs = {RefFact{v.usr, f.usr, b}};
   u.method_literals = {MethodLiteralFact{f.usr, "sampling/createMessage", a}};
-  u.key_literals = {KeyLiteralFact{f.usr, b}};
+  u.key_literals = {KeyLiteralFact{f.usr, b, "maxTokens"}};
   MacroFact m;
   m.name = "SEND_SAMPLING";
   m.identifiers = {"create_message"};

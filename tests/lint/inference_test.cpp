@@ -79,8 +79,9 @@ TEST(Inference, GenericDispatcherCalledWithASeedDoesNotMakeEveryCallerASite) {
   b.call("c:tools", "c:send", 21);
   b.call("c:other", "c:tools", 31);
   const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:sample")});
-  // ask() declares the seed's function; send_request and its other callers stay silent.
-  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10}));
+  // ask() declares the seed's function (11: its body's call, on the seed's line);
+  // send_request and its other callers stay silent.
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 11}));
 }
 
 TEST(Inference, DispatcherMixingFeaturesIsNotAnApi) {
@@ -219,7 +220,8 @@ TEST(Inference, DispatchedHandlerIsAnApiButArgumentsOfASenderAreNot) {
   b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "prompts/get", Loc{b.file, 6, 5}});
   const auto found = inference::infer(b.idx, seeds);
   EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{4, 20}));  // the call and the handler's declaration
-  EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{40}));       // roots_request holds the seed; with_key is not an API
+  // roots_request holds the seed (42: its body's calls, on the seed's line); with_key is not an API.
+  EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{40, 42}));
 }
 
 // A table of the MCP level names read by a logging API counts; the program's
@@ -257,6 +259,212 @@ TEST(Inference, DependentCallOfASharedNameStaysUnresolved) {
   b.idx.calls.insert(index::CallFact{"c:generic", "", "serialize", 1, true, "", Loc{b.file, 22, 3}});
   const auto found = inference::infer(b.idx, {b.seed("roots", 2, "c:ser_roots", "roots/list")});
   EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{1}));
+}
+
+}  // namespace
+
+namespace {
+
+inference::Seed field_seed(Builder& b, const std::string& feature, unsigned line) {
+  (void)b;
+  return inference::Seed{feature, Loc{b.file, line, 5}, "builds or reads a field of a sampling/createMessage request",
+                         "field"};
+}
+
+void ref(Builder& b, const std::string& target, const std::string& in_function, unsigned line) {
+  b.idx.refs.insert(index::RefFact{target, in_function, Loc{b.file, line, 7}});
+}
+
+index::TypeFact& type(Builder& b, const std::string& usr, const std::string& name, unsigned line) {
+  auto& t = b.idx.types[usr];
+  t.usr = usr;
+  t.name = name;
+  t.decls.insert(Loc{b.file, line, 1});
+  return t;
+}
+
+// `select_model(params) { if (params.contains("modelPreferences")) ... }`: a
+// short function reading the feature's message fields is its API; the same
+// field read once in a long setup function makes no API of it.
+TEST(Inference, ShortFunctionReadingTheFeaturesFieldsIsAnApi) {
+  Builder b;
+  b.fn("c:select", "select_model", 10, 20, 1);
+  b.fn("c:setup", "configure_everything", 100, 300);
+  b.fn("c:handler", "on_request", 400, 410);
+  b.call("c:handler", "c:select", 405, /*returned=*/true);
+  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 150)});
+  // 10: the API; 405: the wrapper's call of it; 400: the wrapper (returns its result).
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 400, 405}));
+}
+
+// The body of a function that sends the feature's method is the feature's
+// code: its lines using variables or calling functions count (medium), a line
+// naming only a type (`return json::object();`) does not.
+TEST(Inference, BodyOfAMethodApiCountsLineByLine) {
+  Builder b;
+  b.fn("c:send", "ask_model", 10, 30, 1);
+  b.fn("c:helper", "to_wire", 40, 42, 1);
+  type(b, "c:json", "json", 1);
+  ref(b, "c:send@params", "c:send", 12);
+  ref(b, "c:send@params", "c:send", 15);
+  b.call("c:send", "c:helper", 18);
+  ref(b, "c:json", "c:send", 25);
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 20, "c:send")});
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 12, 15, 18}));
+  const auto it = std::find_if(found.begin(), found.end(), [](const auto& f) { return f.at.line == 12; });
+  ASSERT_NE(it, found.end());
+  EXPECT_EQ(it->summary, "is part of app::ask_model");
+  EXPECT_LT(it->confidence, inference::kHighConfidence);
+}
+
+// `struct SamplingParams` taken by a sampling API is the feature's type (its
+// members and variables count); `struct AudioSamplingRate`, named for the word
+// but taken by no feature API, stays silent.
+TEST(Inference, TypeNamedForTheFeatureTakenByAnApiIsAFeatureType) {
+  Builder b;
+  auto& api = b.fn("c:sample", "create_message", 10, 12, 1);
+  api.type_usrs.insert("c:SamplingParams");
+  type(b, "c:SamplingParams", "SamplingParams", 50);
+  type(b, "c:AudioSamplingRate", "AudioSamplingRate", 60);
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:sample")});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 50}));
+}
+
+// `void debug(msg) { log(LogLevel::Debug, msg); }` names a value of the
+// feature's enum: it works with the feature, so it follows the API it calls;
+// a caller that neither names the feature's types nor calls it twice does not.
+TEST(Inference, CallerNamingAFeatureValueOrCallingTwiceFollowsTheApi) {
+  Builder b;
+  auto& api = b.fn("c:log", "log", 10, 12, 2);
+  api.type_usrs.insert("c:Level");
+  auto& level = type(b, "c:Level", "LogLevel", 50);
+  level.is_enum = true;
+  level.enumerator_usrs = {"c:Level@Debug"};
+  b.fn("c:debug", "debug", 20, 22, 1);
+  b.call("c:debug", "c:log", 21);
+  ref(b, "c:Level@Debug", "c:debug", 21);
+  b.fn("c:tool", "three_messages", 30, 34);
+  b.call("c:tool", "c:log", 31);
+  b.call("c:tool", "c:log", 32);
+  b.fn("c:once", "startup", 40, 44);
+  b.call("c:once", "c:log", 42);
+  b.fn("c:main", "run", 60, 64);
+  b.call("c:main", "c:debug", 61);
+  b.call("c:main", "c:tool", 62);
+  b.call("c:main", "c:once", 63);
+  const auto found = inference::infer(b.idx, {b.seed("logging", 11, "c:log", "notifications/message")});
+  const auto lines = lines_of(found, "logging", inference::kMediumConfidence);
+  for (unsigned l : {10u, 20u, 21u, 30u, 31u, 32u, 42u, 50u, 61u, 62u}) EXPECT_NE(std::find(lines.begin(), lines.end(), l), lines.end()) << l;
+  for (unsigned l : {40u, 63u}) EXPECT_EQ(std::find(lines.begin(), lines.end(), l), lines.end()) << l;
+}
+
+}  // namespace
+
+namespace {
+
+// A converter from the feature's messages to an LLM provider's reads the
+// feature's fields ("maxTokens", "messages") and writes the provider's
+// ("max_completion_tokens", "choices"): only the former are the feature's.
+TEST(Inference, ConverterKeepsOnlyTheFeaturesFieldKeys) {
+  Builder b;
+  b.fn("c:convert", "to_provider_request", 10, 30, 1);
+  auto key = [&](unsigned line, const std::string& value) {
+    b.idx.key_literals.insert(index::KeyLiteralFact{"c:convert", Loc{b.file, line, 9}, value});
+  };
+  key(12, "messages");
+  key(14, "max_completion_tokens");
+  key(16, "choices");
+  key(18, "stopReason");
+  const auto found = inference::infer(
+      b.idx, {inference::Seed{"sampling", Loc{b.file, 11, 5}, "builds or reads a field of a sampling request", "field"}});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 12, 18}));
+}
+
+}  // namespace
+
+namespace {
+
+// A dispatcher's branch for "sampling/createMessage" calls `sampling_cb`, read
+// from the member `sampling_callback`: both are the feature's (a dispatcher is
+// no API, but its names next to the method string are tied), and so is the
+// getter named for the feature that reads the member, with its callers' calls;
+// `elicitation_cb` in the same dispatcher is not sampling's.
+TEST(Inference, NamesUsedNextToTheMethodStringAreTiedEvenInADispatcher) {
+  Builder b;
+  b.fn("c:dispatch", "on_request", 10, 40, 2);
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "elicitation/create", Loc{b.file, 30, 5}});
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "tools/call", Loc{b.file, 35, 5}});
+  auto var = [&](const std::string& usr, const std::string& name, unsigned line, bool field) {
+    auto& v = b.idx.vars[usr];
+    v.usr = usr;
+    v.name = name;
+    v.is_field = field;
+    v.owner = field ? "c:State" : "c:dispatch";
+    v.decls.insert(Loc{b.file, line, 1});
+  };
+  var("c:State@sampling_callback", "sampling_callback", 50, true);
+  var("c:dispatch@sampling_cb", "sampling_cb", 12, false);
+  var("c:dispatch@elicitation_cb", "elicitation_cb", 13, false);
+  ref(b, "c:State@sampling_callback", "c:dispatch", 15);
+  ref(b, "c:dispatch@sampling_cb", "c:dispatch", 15);
+  ref(b, "c:dispatch@sampling_cb", "c:dispatch", 21);
+  ref(b, "c:dispatch@elicitation_cb", "c:dispatch", 31);
+  b.fn("c:get", "get_sampling_callback", 60, 63);
+  ref(b, "c:State@sampling_callback", "c:get", 62);
+  b.fn("c:init", "initialize", 70, 80);
+  b.call("c:init", "c:get", 72);
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 20, "c:dispatch")});
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence),
+            (std::vector<unsigned>{12, 15, 21, 50, 60, 62, 72}));
+}
+
+}  // namespace
+
+namespace {
+
+// `namespace sampling { struct Options; Step sample_step(const Options&); }`:
+// the namespace names the feature, a sampling API takes Options, so Options
+// is the feature's type; `namespace audio_sampling`'s Options, taken by no
+// feature API, is not.
+TEST(Inference, TypeInANamespaceNamedForTheFeatureTakenByAnApiIsAFeatureType) {
+  Builder b;
+  auto& api = b.fn("c:step", "sample_step", 10, 12, 1);
+  api.qualified = "app::sampling::sample_step";
+  api.type_usrs.insert("c:sampling::Options");
+  type(b, "c:sampling::Options", "Options", 50).qualified = "app::sampling::Options";
+  type(b, "c:audio_sampling::Options", "Options", 60).qualified = "app::audio_sampling::Options";
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:step")});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 50}));
+}
+
+}  // namespace
+
+namespace {
+
+// A test sets a sampling callback: the lambda handed to set_sampling_callback
+// is the feature's handler (its registration and body lines count), and the
+// test's `sampling_called` flag is the feature's; `tools_called` is not.
+TEST(Inference, LambdaHandedToAFeatureApiAndFlagsNamedForItCount) {
+  Builder b;
+  b.fn("c:set", "set_sampling_callback", 10, 12, 1);
+  b.fn("c:test", "test_callbacks", 20, 40);
+  auto& lambda = b.fn("lambda@a.cpp:23:9", "(lambda)", 23, 26, 1);
+  lambda.is_lambda = true;
+  lambda.registered_at = Loc{b.file, 22, 3};
+  b.idx.calls.insert(index::CallFact{"c:test", "c:set", "set_sampling_callback", 1, false, "", Loc{b.file, 22, 3}});
+  auto local = [&](const std::string& usr, const std::string& name, unsigned line) {
+    auto& v = b.idx.vars[usr];
+    v.usr = usr;
+    v.name = name;
+    v.owner = "c:test";
+    v.decls.insert(Loc{b.file, line, 5});
+  };
+  local("c:test@sampling_called", "sampling_called", 21);
+  local("c:test@tools_called", "tools_called", 30);
+  ref(b, "c:test@sampling_called", "lambda@a.cpp:23:9", 25);
+  ref(b, "c:test@tools_called", "c:test", 31);
+  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:set")});
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 21, 22, 25}));
 }
 
 }  // namespace

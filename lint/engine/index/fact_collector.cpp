@@ -348,7 +348,7 @@ class Collector {
         auto v = decode_string_literal(cursor_spelling(c));
         if (!v) return;
         if (looks_like_method(*v)) facts_.method_literals.push_back(MethodLiteralFact{current_function(), *v, at});
-        else if (!current_function().empty() && looks_like_key(*v)) facts_.key_literals.push_back(KeyLiteralFact{current_function(), at});
+        else if (!current_function().empty() && looks_like_key(*v)) facts_.key_literals.push_back(KeyLiteralFact{current_function(), at, *v});
         return;
       }
       case CXCursor_MacroDefinition: {

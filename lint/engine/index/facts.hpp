@@ -101,6 +101,7 @@ struct MethodLiteralFact {
 struct KeyLiteralFact {
   std::string in_function;
   Loc at;
+  std::string value;  // the key ("maxTokens")
   auto operator<=>(const KeyLiteralFact&) const = default;
 };
 

@@ -25,7 +25,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TypeFact, usr, name, qualified, parent_name, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VarFact, usr, name, owner, is_field, type_usrs, decls, string_values, last_line)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RefFact, target, in_function, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MethodLiteralFact, in_function, value, at)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyLiteralFact, in_function, at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyLiteralFact, in_function, at, value)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MacroFact, name, identifiers, definitions)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(UnitFacts, files, functions, calls, types, vars, refs, method_literals, key_literals,
                                    macros, macro_expansions)

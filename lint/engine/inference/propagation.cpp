@@ -19,7 +19,11 @@ using index::VarFact;
 
 // Confidence of each kind of evidence (0..100).
 constexpr int kSeedApi = 85;          // a function holding a seed: its declarations and calls
+constexpr int kFieldApi = 80;         // a short function building or reading the feature's message fields
+constexpr int kBodyLineCost = 30;     // a line of a feature API's body (below its declaration's confidence)
+constexpr unsigned kMaxApiBodyLines = 150;  // whole bodies count up to this size
 constexpr int kPromotionCost = 15;    // each caller step away from the seed
+constexpr int kNamedPromotionCost = 5;  // the same, for a caller named for the feature
 constexpr int kByNameCost = 15;       // a dependent call resolved by name and arity only
 constexpr int kSchemaType = 85;       // a type with a schema name (CreateMessageRequest)
 constexpr int kTiedType = 75;         // a weak schema name or log-level enum tied to the feature
@@ -37,6 +41,10 @@ struct Evidence {
   int confidence = 0;
   int depth = 0;
   std::vector<Step> via;
+  // Holds only fields of the feature's messages (no method, no feature name):
+  // a converter whose other keys are often another protocol's (an LLM
+  // provider's "choices"), so its body is not the feature's line by line.
+  bool fields_only = false;
 };
 
 // Innermost function definition holding each line, per file.
@@ -79,6 +87,7 @@ struct LineViews {
   std::map<std::string, std::vector<const FunctionFact*>> functions_by_name;
   std::map<std::uint32_t, std::vector<const FunctionFact*>> lambdas_in;  // by file
   std::set<Loc> macro_sites;  // where a macro is expanded: what it declares there is the macro's, not the project's
+  std::map<std::string, std::string> enum_of;  // enumerator USR -> its enum's USR
 
   explicit LineViews(const ProjectIndex& idx) {
     for (const auto& c : idx.calls) {
@@ -98,6 +107,8 @@ struct LineViews {
       if (fn.is_lambda && fn.has_body) lambdas_in[fn.body_begin.file].push_back(&fn);
     }
     for (const auto& [name, at] : idx.macro_expansions) macro_sites.insert(at);
+    for (const auto& [usr, t] : idx.types)
+      for (const auto& e : t.enumerator_usrs) enum_of.emplace(e, usr);
   }
 };
 
@@ -126,6 +137,7 @@ class FeatureInference {
       changed |= named_callees();
       changed |= level_tables();
       changed |= capability_fields();
+      changed |= tied_members();
       changed |= nested_lambdas();
       changed |= tied_types();
       changed |= exclusive_types();
@@ -134,13 +146,15 @@ class FeatureInference {
       if (!changed) break;
     }
     report_apis();
-    report_api_bodies();
     report_types();
     report_hints();
     report_tied_members();
     report_level_tables();
     report_seed_variables();
     report_macros();
+    // Last: whether a body is the feature's is judged from what the rest found in it.
+    report_api_bodies();
+    report_api_lines();
   }
 
  private:
@@ -157,23 +171,43 @@ class FeatureInference {
   static Loc first_decl(const FunctionFact& fn) { return fn.decls.empty() ? fn.body_begin : *fn.decls.begin(); }
 
   // A function is a feature API when it sends or handles the feature's method
-  // (a method string on a seed's line) or is named for the feature; a
-  // capability key or a field in a long test or setup function is not.
+  // (a method string on a seed's line), builds or reads the feature's message
+  // fields (`params["maxTokens"]`) in a body short enough to be about them, or
+  // is named for the feature; a capability key, or one field in a long test or
+  // setup function, is not.
   void seed_apis() {
     for (const auto& [usr, seeds] : seeds_in_) {
       if (dispatchers_.count(usr)) continue;
       const FunctionFact& fn = idx_.functions.at(usr);
       bool api = has_hint_word(fn.name, v_);
-      for (const Seed* s : seeds) api = api || (s->feature == f() && method_lines_.count(std::make_pair(s->at.file, s->at.line)));
-      if (!api) continue;
+      std::set<unsigned> field_lines;  // lines of field seeds
+      for (const Seed* s : seeds) {
+        if (s->feature != f()) continue;
+        api = api || method_lines_.count(std::make_pair(s->at.file, s->at.line));
+        if (s->anchor == "field") field_lines.insert(s->at.line);
+      }
+      // A converter of the feature's messages is short; a long function touching a field does more.
+      const bool field_api = !api && !field_lines.empty() && fn.has_body && fn.body_end - fn.body_begin.line <= kMaxBodyLines;
+      if (!api && !field_api) continue;
       // The chain names a method string when the function holds one (it says more than a capability key).
       const Seed* best = nullptr;
       for (const Seed* s : seeds)
         if (s->feature == f() && (!best || (!method_lines_.count(std::make_pair(best->at.file, best->at.line)) &&
                                             method_lines_.count(std::make_pair(s->at.file, s->at.line)))))
           best = s;
-      if (best) add(apis_, usr, Evidence{kSeedApi, 0, {Step{best->at, best->what}}});
+      if (best) add(apis_, usr, Evidence{field_api ? kFieldApi : kSeedApi, 0, {Step{best->at, best->what}}, field_api});
     }
+  }
+
+  // The name, or a namespace or class it is declared in, carries the
+  // feature's word (`fastmcpp::server::sampling::Options`): a hint that needs
+  // a tie (a feature API taking it, calling it) before it counts.
+  bool named_for_feature(const std::string& name, const std::string& qualified) const {
+    if (has_hint_word(name, v_)) return true;
+    std::size_t start = 0;
+    for (std::size_t end; (end = qualified.find("::", start)) != std::string::npos; start = end + 2)
+      if (has_hint_word(qualified.substr(start, end - start), v_)) return true;
+    return false;
   }
 
   bool is_plumbing(const std::string& usr, const FunctionFact& fn) const {
@@ -238,7 +272,8 @@ class FeatureInference {
       for (const CallFact* c : it->second) {
         if (c->callee.empty() || apis_.count(c->callee)) continue;
         auto fn = idx_.functions.find(c->callee);
-        if (fn == idx_.functions.end() || is_plumbing(c->callee, fn->second) || !has_hint_word(fn->second.name, v_)) continue;
+        if (fn == idx_.functions.end() || is_plumbing(c->callee, fn->second) || !named_for_feature(fn->second.name, fn->second.qualified))
+          continue;
         Evidence ce{std::min(e.confidence - 10, kTiedName + 10), e.depth + 1, {Step{c->at, "is called by " + idx_.functions.at(usr).qualified}}};
         ce.via.insert(ce.via.end(), e.via.begin(), e.via.end());
         found.emplace_back(c->callee, std::move(ce));
@@ -346,6 +381,64 @@ class FeatureInference {
     return false;
   }
 
+  // A member or variable named for the feature that a feature API, or a
+  // function holding the feature's method string (even a dispatcher: its
+  // `sampling_cb` in the branch of "sampling/createMessage"), reads or writes
+  // (`log_level_ = index;` in the setLevel handler) is the feature's: declared
+  // and used. A function named for the feature that reads or writes such a
+  // member (`get_sampling_callback()`) is the feature's API.
+  bool tied_members() {
+    bool changed = false;
+    auto tie = [&](const std::string& in_function, const Evidence& e, const std::string& how) {
+      for (auto r = lines_.refs_in.find(in_function); r != lines_.refs_in.end() && r->first == in_function; ++r) {
+        const index::RefFact* ref = r->second;
+        auto v = idx_.vars.find(ref->target);
+        if (v == idx_.vars.end() || v->second.decls.empty() || !has_hint_word(v->second.name, v_)) continue;
+        Evidence te{kTiedName, e.depth + 1, with_step(Step{ref->at, how}, e.via)};
+        changed |= add(tied_vars_, ref->target, std::move(te));
+      }
+    };
+    for (const auto& [usr, e] : apis_)
+      if (e.depth <= 1) tie(usr, e, "is used by a " + f() + " API");
+    // A local named for the feature in a function calling one of its APIs
+    // (`bool sampling_called` in a test that sets a sampling callback).
+    for (const auto& [usr, e] : apis_) {
+      if (e.confidence < kMediumConfidence) continue;
+      const FunctionFact& api = idx_.functions.at(usr);
+      for_each_call(usr, api, [&](const CallFact& c, int cost) {
+        if (cost || c.caller.empty()) return;
+        auto locals = lines_.locals_of.find(c.caller);
+        if (locals == lines_.locals_of.end()) return;
+        for (const VarFact* v : locals->second)
+          if (!v->decls.empty() && has_hint_word(v->name, v_))
+            changed |= add(tied_vars_, v->usr, Evidence{kTiedName - 5, e.depth + 1,
+                                                        with_step(Step{c.at, "is next to a call of " + api.qualified}, e.via)});
+      });
+    }
+    for (const auto& [usr, seeds] : seeds_in_)
+      for (const Seed* s : seeds)
+        if (s->feature == f() && method_lines_.count(std::make_pair(s->at.file, s->at.line))) {
+          tie(usr, Evidence{kSeedApi, 0, {Step{s->at, s->what}}}, "is used next to the method string");
+          break;
+        }
+    std::vector<std::pair<std::string, Evidence>> found;
+    for (const auto& [vusr, te] : tied_vars_) {
+      if (te.depth >= opt_.max_depth) continue;
+      auto it = refs_to_.find(vusr);
+      if (it == refs_to_.end()) continue;
+      for (const auto* r : it->second) {
+        auto fn = idx_.functions.find(r->in_function);
+        if (fn == idx_.functions.end() || apis_.count(r->in_function) || dispatchers_.count(r->in_function) ||
+            !has_hint_word(fn->second.name, v_) || is_plumbing(r->in_function, fn->second))
+          continue;
+        found.emplace_back(r->in_function, Evidence{kTiedName, te.depth + 1,
+                                                    with_step(Step{r->at, "reads or writes " + idx_.vars.at(vusr).name}, te.via)});
+      }
+    }
+    for (auto& [usr, e] : found) changed |= add(apis_, usr, std::move(e));
+    return changed;
+  }
+
   // Lambdas inside a feature API's body (visitors, callbacks) are part of it.
   bool nested_lambdas() {
     std::vector<std::pair<std::string, Evidence>> found;
@@ -408,7 +501,9 @@ class FeatureInference {
     bool changed = false;
     for (const auto& [usr, t] : idx_.types) {
       if (!in_project(t) || types_.count(usr)) continue;
-      bool candidate = listed(v_.weak_types, t.name);
+      // A weak schema name (Root), or the project's own type named for the
+      // feature (SamplingParams, sampling::Options), once a feature API takes or returns it.
+      bool candidate = listed(v_.weak_types, t.name) || named_for_feature(t.name, t.qualified);
       if (t.is_enum && f() == "logging") {
         int n = 0;
         for (const auto& level : mcp_log_levels()) n += t.enumerators.count(level) ? 1 : 0;
@@ -421,7 +516,9 @@ class FeatureInference {
     // Aliases of feature types.
     for (const auto& [usr, t] : idx_.types) {
       // An alias naming several project types (a variant of every request) is not dedicated to one.
-      if (t.aliased.empty() || t.aliased.size() > 2 || types_.count(usr) || !in_project(t)) continue;
+      // (unless the alias is named for the feature: `using SamplingCallback = std::function<SamplingResult(...)>`).
+      if (t.aliased.empty() || (t.aliased.size() > 2 && !has_hint_word(t.name, v_)) || types_.count(usr) || !in_project(t))
+        continue;
       for (const auto& a : t.aliased)
         if (auto it = types_.find(a); it != types_.end() && a != usr) {
           Evidence e = it->second;
@@ -446,8 +543,11 @@ class FeatureInference {
       bool exclusive = true;
       for (const FunctionFact* fn : users) {
         if (fn->parent_usr == usr || fn->is_lambda) continue;
+        // Every user holds the feature's anchor itself: a caller promoted to
+        // an API (`log_start(Transport& t)`) does not make its sender type the
+        // feature's.
         auto a = apis_.find(fn->usr);
-        if (a == apis_.end()) {
+        if (a == apis_.end() || a->second.depth > 0) {
           exclusive = false;
           break;
         }
@@ -503,10 +603,27 @@ class FeatureInference {
     if (call.returned) return true;
     // A short lambda calling an API is that API's handler or callback (it has no name to carry the feature).
     if (caller.is_lambda && caller.has_body && caller.body_end - caller.body_begin.line <= kMaxLambdaLines) return true;
-    if (has_hint_word(caller.name, v_)) return true;
+    if (named_for_feature(caller.name, caller.qualified)) return true;
     for (const auto& t : caller.type_usrs)
       if (types_.count(t)) return true;
-    return false;
+    // A function holding a variable of a feature type, or naming one of its
+    // values (a test that builds a sampling request and checks the result,
+    // `debug(msg) { log(LogLevel::Debug, msg); }`), works with the feature.
+    if (auto it = lines_.locals_of.find(caller.usr); it != lines_.locals_of.end())
+      for (const VarFact* v : it->second)
+        for (const auto& t : v->type_usrs)
+          if (types_.count(t)) return true;
+    for (auto r = lines_.refs_in.find(caller.usr); r != lines_.refs_in.end() && r->first == caller.usr; ++r) {
+      auto owner = lines_.enum_of.find(r->second->target);
+      if (types_.count(r->second->target) || (owner != lines_.enum_of.end() && types_.count(owner->second))) return true;
+    }
+    // Calling the feature's APIs from two or more lines (a tool that logs three
+    // messages, a test exercising sampling) is working with the feature.
+    std::set<unsigned> lines;
+    if (auto it = lines_.calls_from.find(caller.usr); it != lines_.calls_from.end())
+      for (const CallFact* c : it->second)
+        if (!c->callee.empty() && apis_.count(c->callee)) lines.insert(c->at.line);
+    return lines.size() >= 2;
   }
 
   // Calls to an API (resolved, or dependent calls matched by name and arity).
@@ -540,9 +657,28 @@ class FeatureInference {
         if (c.caller.empty() || c.caller == usr || apis_.count(c.caller) || dispatchers_.count(c.caller)) return;
         auto caller = idx_.functions.find(c.caller);
         if (caller == idx_.functions.end() || !strong_caller(caller->second, c)) return;
-        Evidence ce{e.confidence - kPromotionCost - cost, e.depth + 1, {Step{c.at, "calls " + api.qualified}}};
+        // A caller named for the feature (`set_sampling_callback` forwarding to
+        // its `_impl`) loses less confidence than one tied by its types or calls.
+        const int step = named_for_feature(caller->second.name, caller->second.qualified) ? kNamedPromotionCost : kPromotionCost;
+        Evidence ce{e.confidence - step - cost, e.depth + 1, {Step{c.at, "calls " + api.qualified}}};
         ce.via.insert(ce.via.end(), e.via.begin(), e.via.end());
         found.emplace_back(c.caller, std::move(ce));
+      });
+    }
+    // A lambda handed to a call of a feature API named for the feature
+    // (`client.set_sampling_callback([&](const Json& in) { ... })`) is the
+    // feature's handler: reported where it is registered, with its body.
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& api = idx_.functions.at(usr);
+      if (e.confidence < kMediumConfidence || !named_for_feature(api.name, api.qualified)) continue;
+      for_each_call(usr, api, [&](const CallFact& c, int cost) {
+        if (cost) return;
+        auto ls = lines_.lambdas_in.find(c.at.file);
+        if (ls == lines_.lambdas_in.end()) return;
+        for (const FunctionFact* l : ls->second)
+          if (l->registered_at == c.at && !apis_.count(l->usr))
+            found.emplace_back(l->usr, Evidence{std::min(e.confidence, kHandler) - kNamedPromotionCost, e.depth + 1,
+                                                with_step(Step{c.at, "is handed to " + api.qualified}, e.via)});
       });
     }
     bool changed = false;
@@ -578,10 +714,17 @@ class FeatureInference {
   void report_api_bodies() {
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& fn = idx_.functions.at(usr);
-      if (e.depth > 1 || !fn.has_body || fn.body_end - fn.body_begin.line > kMaxBodyLines) continue;
-      for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{}});
+      if (e.depth > 1 || !fn.has_body || fn.body_end - fn.body_begin.line > kMaxApiBodyLines) continue;
+      // A body dense with the feature keeps all its keys; a converter between
+      // the feature's messages and another protocol's, or a function sending
+      // or answering the method among other work (a fake client in a test),
+      // keeps the keys that are the feature's fields.
+      const bool all_keys = !e.fields_only && fn.body_end - fn.body_begin.line <= kMaxBodyLines && feature_dense(usr, fn);
+      if (!all_keys && !e.fields_only && e.depth > 0) continue;
+      for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{}, {}});
            k != idx_.key_literals.end() && k->in_function == usr; ++k)
-        emit(k->at, e.confidence - 25, "builds or reads a field in " + fn.qualified, e.via);
+        if (all_keys || listed(v_.fields, k->value))
+          emit(k->at, e.confidence - 25, "builds or reads the field \"" + k->value + "\" in " + fn.qualified, e.via);
     }
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& api = idx_.functions.at(usr);
@@ -594,6 +737,60 @@ class FeatureInference {
         report_refs(c.initializes, e.confidence - 20 - cost, "uses " + name, via);
       });
     }
+  }
+
+  // The body of a function that sends, handles or builds the feature's
+  // messages is the feature's code: every line of it that uses a variable or
+  // calls a function is one to review when the feature goes (blank lines,
+  // braces and comments hold neither; naming a type is not using data). Functions reached only through callers
+  // or types (depth > 0) keep their declarations and calls only.
+  void report_api_lines() {
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      const bool handler = fn.is_lambda && fn.body_end - fn.body_begin.line <= kMaxLambdaLines;  // a short callback
+      if ((e.depth > 0 && !handler) || e.fields_only || !fn.has_body || fn.body_end - fn.body_begin.line > kMaxApiBodyLines ||
+          !feature_dense(usr, fn))
+        continue;
+      const std::string summary = "is part of " + fn.qualified;
+      const std::vector<Step> via = with_step(Step{first_decl(fn), "is a " + f() + " API"}, e.via);
+      for (auto r = lines_.refs_in.find(usr); r != lines_.refs_in.end() && r->first == usr; ++r)
+        if (!idx_.types.count(r->second->target))  // naming a type (`return json::object()`) is not using feature data
+          emit(r->second->at, e.confidence - kBodyLineCost, summary, via);
+      if (auto c = lines_.calls_from.find(usr); c != lines_.calls_from.end())
+        for (const CallFact* call : c->second) emit(call->at, e.confidence - kBodyLineCost, summary, via);
+    }
+  }
+
+  // The lines of a function's body that use a variable or call a function.
+  std::set<unsigned> working_lines(const std::string& usr) const {
+    std::set<unsigned> lines;
+    for (auto r = lines_.refs_in.find(usr); r != lines_.refs_in.end() && r->first == usr; ++r)
+      if (!idx_.types.count(r->second->target)) lines.insert(r->second->at.line);
+    if (auto c = lines_.calls_from.find(usr); c != lines_.calls_from.end())
+      for (const CallFact* call : c->second) lines.insert(call->at.line);
+    return lines;
+  }
+
+  // A body is the feature's when at least a third of its working lines
+  // already carry the feature (its seeds, calls of its APIs, uses of its
+  // types): a request builder is; a long test that sends the method once
+  // among other checks is not, and keeps only those lines.
+  bool feature_dense(const std::string& usr, const FunctionFact& fn) {
+    if (evidence_lines_.empty())
+      for (const auto& r : out_)
+        if (r.feature == f()) evidence_lines_.insert({r.at.file, r.at.line});
+    std::size_t evident = 0;
+    if (auto s = seeds_in_.find(usr); s != seeds_in_.end())
+      for (const Seed* seed : s->second) evident += seed->feature == f() && !evidence_lines_.count({seed->at.file, seed->at.line});
+    const std::set<unsigned> lines = working_lines(usr);
+    for (unsigned l : lines) evident += evidence_lines_.count({fn.body_begin.file, l});
+    return evident * 3 >= lines.size();
+  }
+
+  static std::vector<Step> with_step(Step first, const std::vector<Step>& rest) {
+    std::vector<Step> out{std::move(first)};
+    out.insert(out.end(), rest.begin(), rest.end());
+    return out;
   }
 
   void report_refs(const std::string& usr, int confidence, const std::string& summary, const std::vector<Step>& via) {
@@ -622,9 +819,12 @@ class FeatureInference {
       for (const auto& t : v.type_usrs) {
         auto te = types_.find(t);
         if (te == types_.end()) continue;
-        const std::string what = v.name + " of type " + idx_.types.at(t).name;
-        for (Loc d : v.decls) emit(d, te->second.confidence - 10, "declares " + what, te->second.via);
-        report_refs(vusr, te->second.confidence - 20, "uses " + what, te->second.via);
+        const TypeFact& type = idx_.types.at(t);
+        const std::string what = v.name + " of type " + type.name;
+        // An alias (a callback type) is reused for other purposes more often than a record.
+        const int alias_cost = type.aliased.empty() ? 0 : 10;
+        for (Loc d : v.decls) emit(d, te->second.confidence - 10 - alias_cost, "declares " + what, te->second.via);
+        report_refs(vusr, te->second.confidence - 20 - alias_cost, "uses " + what, te->second.via);
         break;
       }
     }
@@ -663,23 +863,11 @@ class FeatureInference {
   // A member or variable named for the feature that a feature API reads or
   // writes (`log_level_ = index;` in the setLevel handler): declared and used.
   void report_tied_members() {
-    std::map<std::string, std::pair<const Evidence*, Loc>> tied;
-    for (const auto& [usr, e] : apis_) {
-      if (e.depth > 1) continue;
-      for (auto r = lines_.refs_in.find(usr); r != lines_.refs_in.end() && r->first == usr; ++r) {
-        const index::RefFact* ref = r->second;
-        auto v = idx_.vars.find(ref->target);
-        if (v == idx_.vars.end() || !v->second.is_field || !has_hint_word(v->second.name, v_)) continue;
-        auto t = tied.find(ref->target);
-        if (t == tied.end() || t->second.first->confidence < e.confidence) tied[ref->target] = {&e, ref->at};
-      }
-    }
-    for (const auto& [vusr, te] : tied) {
+    for (const auto& [vusr, te] : tied_vars_) {
       const VarFact& v = idx_.vars.at(vusr);
-      std::vector<Step> via{Step{te.second, "is used by a " + f() + " API"}};
-      via.insert(via.end(), te.first->via.begin(), te.first->via.end());
-      for (Loc d : v.decls) emit(d, kTiedName, "declares the member " + v.name, via);
-      report_refs(vusr, kTiedName - 5, "uses the member " + v.name, via);
+      const std::string what = v.is_field ? "the member " + v.name : v.name;
+      for (Loc d : v.decls) emit(d, te.confidence, "declares " + what, te.via);
+      report_refs(vusr, te.confidence - 5, "uses " + what, te.via);
     }
     for (const auto& [vusr, e] : fields_) {
       const VarFact& v = idx_.vars.at(vusr);
@@ -759,6 +947,8 @@ class FeatureInference {
   std::map<std::string, Evidence> tables_;  // log level name tables
   std::map<std::string, Evidence> fields_;  // capability members
   std::set<std::string> nested_;            // lambdas inside a feature API
+  std::map<std::string, Evidence> tied_vars_;  // members and variables named for the feature, used by its code
+  std::set<std::pair<std::uint32_t, unsigned>> evidence_lines_;  // lines found before the bodies are judged
 };
 
 }  // namespace

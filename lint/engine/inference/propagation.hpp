@@ -7,17 +7,23 @@
 // seed and a confidence.
 //
 // Evidence, strongest first (the confidence of each rule is in propagation.cpp):
-// - feature API: a function whose body holds a seed of the feature and no
-//   more than one protocol concern (a dispatcher that handles many methods, or
-//   a capability builder listing several features, is not one: its seed lines
-//   are reported, its callers are not); its overrides and overridden methods;
-//   a caller only when the evidence is strong: it returns the API's result
-//   (a wrapper), its name carries the feature's word, or it takes or returns
-//   a feature type. A generic `send_request(method, params)` called with a seed
-//   literal is not an API (the literal is the seed, in the caller).
+// - feature API: a function whose body holds a method seed of the feature (or
+//   a field seed, in at most 80 lines) and no more than one protocol concern
+//   (a dispatcher that handles many methods, or a capability builder listing
+//   several features, is not one: its seed lines are reported, its callers are
+//   not); its overrides and overridden methods; a caller only when the evidence
+//   is strong: it returns the API's result (a wrapper), its name (or namespace)
+//   carries the feature's word, it takes, returns, holds or names a feature
+//   type, or it calls the feature's APIs from two lines; a lambda handed to an
+//   API named for the feature. A generic `send_request(method, params)` called
+//   with a seed literal is not an API (the literal is the seed, in the caller).
+//   A body dense with the feature counts line by line.
 // - feature type: a schema type name (CreateMessageRequest), a weak schema name
-//   (Root) or an enum of the MCP log levels tied to the feature's APIs, or a
-//   project type that only the feature's APIs take or return.
+//   (Root), a project type named for the feature (SamplingParams) or an enum of
+//   the MCP log levels tied to the feature's APIs, or a project type that only
+//   the feature's seed-holding APIs take or return.
+// - tied names: members and variables named for the feature that its APIs or
+//   its method string's function use, and the getters named for it that touch them.
 // - hint (low confidence): a member or method whose name carries the feature's
 //   word, in a class that has a feature API.
 // Depth is bounded (InferenceOptions::max_depth).
@@ -33,6 +39,7 @@ struct Seed {
   std::string feature;
   index::Loc at;
   std::string what;  // "sends or handles sampling/createMessage" (the rule's message, first clause)
+  std::string anchor;  // the rule's anchor: method, field, capability or empty (rule_pack.hpp)
 };
 
 struct Step {

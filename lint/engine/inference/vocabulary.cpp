@@ -10,17 +10,24 @@ const std::vector<FeatureVocabulary>& feature_vocabulary() {
       {"roots",
        {"ListRootsRequest", "ListRootsResult", "RootsListChangedNotification", "RootsCapability"},
        {"Root"},
-       {"roots", "listroots", "rootslist"}},
+       {"roots", "listroots", "rootslist"},
+       {"roots", "uri"}},
       {"sampling",
        {"CreateMessageRequest", "CreateMessageRequestParams", "CreateMessageParams", "CreateMessageResult",
         "ModelPreferences", "ModelHint", "SamplingMessage", "SamplingMessageContentBlock", "SamplingCapability"},
        {},
-       {"sampling", "createmessage", "modelpreferences", "includecontext"}},
+       {"sampling", "createmessage", "modelpreferences", "includecontext"},
+       {"messages", "role", "content", "modelPreferences", "hints", "costPriority", "speedPriority",
+        "intelligencePriority", "systemPrompt", "includeContext", "temperature", "maxTokens", "stopSequences",
+        "metadata", "tools", "toolChoice", "mode", "model", "stopReason", "toolUseId", "isError",
+        // wire values of stopReason
+        "endTurn", "stopSequence", "toolUse"}},
       {"logging",
        {"LoggingLevel", "SetLevelRequest", "SetLevelRequestParams", "LoggingMessageNotification",
         "LoggingMessageNotificationParams", "LoggingCapability"},
        {},
-       {"logging", "loglevel", "setlevel", "logmessage", "lognotification"}},
+       {"logging", "loglevel", "setlevel", "logmessage", "lognotification"},
+       {"level", "logger", "data"}},
   };
   return v;
 }

@@ -14,6 +14,11 @@ struct FeatureVocabulary {
   std::vector<std::string> strong_types;  // schema type names specific enough on their own
   std::vector<std::string> weak_types;    // schema names that need a tie to the feature ("Root")
   std::vector<std::string> words;         // identifier words (lower-case, adjacent words joined) hinting at it
+  // JSON field names of the feature's messages and their enumerated wire
+  // values ("endTurn") (exact spelling): in a function
+  // converting them to another protocol's (an LLM provider's), these keys are
+  // the feature's and the others are not.
+  std::vector<std::string> fields;
 };
 
 const std::vector<FeatureVocabulary>& feature_vocabulary();
