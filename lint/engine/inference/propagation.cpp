@@ -153,6 +153,7 @@ class FeatureInference {
     report_seed_variables();
     report_macros();
     // Last: whether a body is the feature's is judged from what the rest found in it.
+    judge_dense_bodies();
     report_api_bodies();
     report_api_lines();
   }
@@ -180,14 +181,14 @@ class FeatureInference {
       if (dispatchers_.count(usr)) continue;
       const FunctionFact& fn = idx_.functions.at(usr);
       bool api = has_hint_word(fn.name, v_);
-      std::set<unsigned> field_lines;  // lines of field seeds
+      bool fields = false;
       for (const Seed* s : seeds) {
         if (s->feature != f()) continue;
         api = api || method_lines_.count(std::make_pair(s->at.file, s->at.line));
-        if (s->anchor == "field") field_lines.insert(s->at.line);
+        fields = fields || s->anchor == "field";
       }
       // A converter of the feature's messages is short; a long function touching a field does more.
-      const bool field_api = !api && !field_lines.empty() && fn.has_body && fn.body_end - fn.body_begin.line <= kMaxBodyLines;
+      const bool field_api = !api && fields && fn.has_body && fn.body_end - fn.body_begin.line <= kMaxBodyLines;
       if (!api && !field_api) continue;
       // The chain names a method string when the function holds one (it says more than a capability key).
       const Seed* best = nullptr;
@@ -719,7 +720,7 @@ class FeatureInference {
       // the feature's messages and another protocol's, or a function sending
       // or answering the method among other work (a fake client in a test),
       // keeps the keys that are the feature's fields.
-      const bool all_keys = !e.fields_only && fn.body_end - fn.body_begin.line <= kMaxBodyLines && feature_dense(usr, fn);
+      const bool all_keys = !e.fields_only && fn.body_end - fn.body_begin.line <= kMaxBodyLines && dense_.count(usr);
       if (!all_keys && !e.fields_only && e.depth > 0) continue;
       for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{}, {}});
            k != idx_.key_literals.end() && k->in_function == usr; ++k)
@@ -749,42 +750,45 @@ class FeatureInference {
       const FunctionFact& fn = idx_.functions.at(usr);
       const bool handler = fn.is_lambda && fn.body_end - fn.body_begin.line <= kMaxLambdaLines;  // a short callback
       if ((e.depth > 0 && !handler) || e.fields_only || !fn.has_body || fn.body_end - fn.body_begin.line > kMaxApiBodyLines ||
-          !feature_dense(usr, fn))
+          !dense_.count(usr))
         continue;
       const std::string summary = "is part of " + fn.qualified;
       const std::vector<Step> via = with_step(Step{first_decl(fn), "is a " + f() + " API"}, e.via);
-      for (auto r = lines_.refs_in.find(usr); r != lines_.refs_in.end() && r->first == usr; ++r)
-        if (!idx_.types.count(r->second->target))  // naming a type (`return json::object()`) is not using feature data
-          emit(r->second->at, e.confidence - kBodyLineCost, summary, via);
-      if (auto c = lines_.calls_from.find(usr); c != lines_.calls_from.end())
-        for (const CallFact* call : c->second) emit(call->at, e.confidence - kBodyLineCost, summary, via);
+      for (Loc at : working_sites(usr)) emit(at, e.confidence - kBodyLineCost, summary, via);
     }
   }
 
   // The lines of a function's body that use a variable or call a function.
-  std::set<unsigned> working_lines(const std::string& usr) const {
-    std::set<unsigned> lines;
+  // Where a function's body uses a variable (naming a type, `return
+  // json::object()`, is not using feature data) or calls a function.
+  std::vector<Loc> working_sites(const std::string& usr) const {
+    std::vector<Loc> sites;
     for (auto r = lines_.refs_in.find(usr); r != lines_.refs_in.end() && r->first == usr; ++r)
-      if (!idx_.types.count(r->second->target)) lines.insert(r->second->at.line);
+      if (!idx_.types.count(r->second->target)) sites.push_back(r->second->at);
     if (auto c = lines_.calls_from.find(usr); c != lines_.calls_from.end())
-      for (const CallFact* call : c->second) lines.insert(call->at.line);
-    return lines;
+      for (const CallFact* call : c->second) sites.push_back(call->at);
+    return sites;
   }
 
   // A body is the feature's when at least a third of its working lines
   // already carry the feature (its seeds, calls of its APIs, uses of its
-  // types): a request builder is; a long test that sends the method once
-  // among other checks is not, and keeps only those lines.
-  bool feature_dense(const std::string& usr, const FunctionFact& fn) {
-    if (evidence_lines_.empty())
-      for (const auto& r : out_)
-        if (r.feature == f()) evidence_lines_.insert({r.at.file, r.at.line});
-    std::size_t evident = 0;
-    if (auto s = seeds_in_.find(usr); s != seeds_in_.end())
-      for (const Seed* seed : s->second) evident += seed->feature == f() && !evidence_lines_.count({seed->at.file, seed->at.line});
-    const std::set<unsigned> lines = working_lines(usr);
-    for (unsigned l : lines) evident += evidence_lines_.count({fn.body_begin.file, l});
-    return evident * 3 >= lines.size();
+  // types, as reported so far): a request builder is; a long test that sends
+  // the method once among other checks is not, and keeps only those lines.
+  void judge_dense_bodies() {
+    std::set<std::pair<std::uint32_t, unsigned>> evident_lines;
+    for (const auto& r : out_)
+      if (r.feature == f()) evident_lines.insert({r.at.file, r.at.line});
+    for (const auto& [usr, e] : apis_) {
+      const FunctionFact& fn = idx_.functions.at(usr);
+      if (!fn.has_body) continue;
+      std::size_t evident = 0;
+      if (auto s = seeds_in_.find(usr); s != seeds_in_.end())
+        for (const Seed* seed : s->second) evident += seed->feature == f() && !evident_lines.count({seed->at.file, seed->at.line});
+      std::set<unsigned> lines;
+      for (Loc at : working_sites(usr)) lines.insert(at.line);
+      for (unsigned l : lines) evident += evident_lines.count({fn.body_begin.file, l});
+      if (evident * 3 >= lines.size()) dense_.insert(usr);
+    }
   }
 
   static std::vector<Step> with_step(Step first, const std::vector<Step>& rest) {
@@ -948,7 +952,7 @@ class FeatureInference {
   std::map<std::string, Evidence> fields_;  // capability members
   std::set<std::string> nested_;            // lambdas inside a feature API
   std::map<std::string, Evidence> tied_vars_;  // members and variables named for the feature, used by its code
-  std::set<std::pair<std::uint32_t, unsigned>> evidence_lines_;  // lines found before the bodies are judged
+  std::set<std::string> dense_;              // APIs whose body is the feature's (judge_dense_bodies)
 };
 
 }  // namespace
