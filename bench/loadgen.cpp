@@ -11,10 +11,15 @@
 //         the upstream directly would.
 // Each worker keeps one keep-alive connection and sends its next request when
 // the previous answer is complete. Stops after TOTAL requests or S seconds,
-// whichever comes first. Prints one JSON line with rps and latency percentiles.
+// whichever comes first. Prints one JSON line with rps, latency percentiles
+// and the errors by kind (HTTP status, JSON-RPC error code, I/O failure).
+// --keep-going (soak runs, bench/run_soak.sh): a worker whose connection
+// fails counts one error, pauses briefly, reconnects and goes on, instead of
+// ending; without it a failed worker ends (failed_workers).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +45,8 @@ struct Options {
   int concurrency = 1;
   long requests = 1000;
   double max_seconds = 10;
+  bool keep_going = false;
+  double request_timeout = 60;  // seconds: a request never answered fails the worker's connection
 };
 
 struct Shared {
@@ -47,8 +54,27 @@ struct Shared {
   Clock::time_point deadline;
   long issued = 0;
   long errors = 0;
+  std::map<std::string, long> error_kinds;  // "http_502", "jsonrpc_-32603", "io: Connection reset by peer"...
   std::vector<double> latencies_us;
+
+  void error(const std::string& kind) {
+    ++errors;
+    ++error_kinds[kind];
+  }
 };
+
+// What kind of failure an answer is, or "" for a tools/call result.
+std::string error_kind(const http::response<http::string_body>& res) {
+  if (res.result() != http::status::ok) return "http_" + std::to_string(res.result_int());
+  if (res.body().find("\"result\"") != std::string::npos) return "";
+  // JSON, or an SSE stream whose last data line is the answer.
+  auto body = std::string_view(res.body());
+  if (auto data = body.rfind("data: "); data != std::string_view::npos) body = body.substr(data + 6);
+  auto parsed = json::parse(body.substr(0, body.find('\n')), nullptr, false);
+  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object())
+    return "jsonrpc_" + std::to_string(parsed["error"].value("code", 0));
+  return "no_result";
+}
 
 http::request<http::string_body> make_request(const Options& opt, const json& body, const std::string& session_id,
                                               bool modern) {
@@ -90,7 +116,13 @@ asio::awaitable<http::response<http::string_body>> exchange(beast::tcp_stream& s
   co_return parser.release();
 }
 
-asio::awaitable<void> worker(Shared& shared, int index) {
+bool more_to_do(const Shared& shared) {
+  return shared.issued < shared.opt.requests && Clock::now() < shared.deadline;
+}
+
+// One connection's life: connect (and open a legacy session), then requests
+// until the bounds are reached. Throws on an I/O failure.
+asio::awaitable<void> run_connection(Shared& shared) {
   const Options& opt = shared.opt;
   bool modern = opt.mode == "modern";
   auto ex = co_await asio::this_coro::executor;
@@ -111,18 +143,36 @@ asio::awaitable<void> worker(Shared& shared, int index) {
     co_await exchange(stream, buffer, make_request(opt, initialized, session_id, false));
   }
   long id = 1;
-  while (shared.issued < opt.requests && Clock::now() < shared.deadline) {
+  while (more_to_do(shared)) {
     ++shared.issued;
     auto start = Clock::now();
+    stream.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.request_timeout)));
     auto res = co_await exchange(stream, buffer, make_request(opt, tool_call(opt, id++, modern), session_id, modern));
     auto us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-    if (res.result() != http::status::ok || res.body().find("\"result\"") == std::string::npos) {
-      ++shared.errors;
+    if (auto kind = error_kind(res); !kind.empty()) {
+      shared.error(kind);
     } else {
       shared.latencies_us.push_back(us);
     }
+    if (!res.keep_alive()) co_return;  // the server closes: the caller reconnects
   }
-  (void)index;
+}
+
+asio::awaitable<void> worker(Shared& shared) {
+  asio::steady_timer pause(co_await asio::this_coro::executor);
+  while (more_to_do(shared)) {
+    try {
+      co_await run_connection(shared);
+      continue;
+    } catch (const boost::system::system_error& e) {
+      if (!shared.opt.keep_going) throw;
+      // A request cut off with its connection counts as one error; a failed
+      // connect (the server restarting) also counts, once per attempt.
+      shared.error("io: " + e.code().message());
+    }
+    pause.expires_after(std::chrono::milliseconds(50));  // no busy loop while the server is away
+    co_await pause.async_wait(asio::use_awaitable);
+  }
 }
 
 double percentile(std::vector<double>& v, double p) {
@@ -142,7 +192,10 @@ int main(int argc, char** argv) {
   app.add_option("--tool", opt.tool, "tool to call (no arguments)");
   app.add_option("--concurrency", opt.concurrency, "concurrent clients")->check(CLI::Range(1, 1024));
   app.add_option("--requests", opt.requests, "total requests (upper bound)")->check(CLI::Range(1L, 10'000'000L));
-  app.add_option("--max-seconds", opt.max_seconds, "time bound")->check(CLI::Range(0.1, 600.0));
+  app.add_option("--max-seconds", opt.max_seconds, "time bound")->check(CLI::Range(0.1, 86400.0));
+  app.add_option("--request-timeout", opt.request_timeout, "seconds before an unanswered request counts as failed")
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_flag("--keep-going", opt.keep_going, "reconnect after a connection failure (counted as an error)");
   CLI11_PARSE(app, argc, argv);
 
   auto parsed = boost::urls::parse_uri(url);
@@ -160,10 +213,11 @@ int main(int argc, char** argv) {
 
   asio::io_context ioc{1};
   auto start = Clock::now();
-  Shared shared{opt, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.max_seconds)), 0, 0, {}};
+  Shared shared{opt, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.max_seconds)),
+                0, 0, {}, {}};
   int failed_workers = 0;
   for (int i = 0; i < opt.concurrency; ++i) {
-    asio::co_spawn(ioc, worker(shared, i), [&](std::exception_ptr e) {
+    asio::co_spawn(ioc, worker(shared), [&](std::exception_ptr e) {
       if (e) ++failed_workers;
     });
   }
@@ -172,6 +226,7 @@ int main(int argc, char** argv) {
   auto& lat = shared.latencies_us;
   double ok = static_cast<double>(lat.size());
   json out = {{"mode", opt.mode}, {"concurrency", opt.concurrency}, {"ok", lat.size()}, {"errors", shared.errors},
+              {"error_kinds", shared.error_kinds},
               {"failed_workers", failed_workers}, {"seconds", seconds}, {"rps", ok / seconds},
               {"p50_us", percentile(lat, 0.50)}, {"p99_us", percentile(lat, 0.99)}};
   std::printf("%s\n", out.dump().c_str());

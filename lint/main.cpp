@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cache/cache_key.hpp"
 #include "engine/baseline.hpp"
 #include "engine/rule_pack.hpp"
 #include "frontend/compile_units.hpp"
@@ -46,7 +47,7 @@ const char* kDescription =
     "mcp-lint: find uses of the MCP features deprecated by the 2026-07-28 revision (Roots, Sampling,\n"
     "Logging; earliest removal in the first revision on or after 2027-07-28) and of what 2026-07-28\n"
     "removed (initialize handshake, sessions, ...) in C++ code, and plan the migration.\n\n"
-    "It parses with libclang 16 (Debian 12's libclang-16), resolves what a call, constant or type\n"
+    "It parses with libclang (Debian 12's libclang-19; --version names it), resolves what a call, constant or type\n"
     "really is, and reports each real use with the spec's migration advice. Comments never count.\n\n"
     "Usage forms:\n"
     "  mcp-lint -p build/ src/                         # flags from build/compile_commands.json\n"
@@ -101,7 +102,7 @@ bool open_output(const std::string& path, std::ofstream& out) {
 int main(int argc, char** argv) {
   CLI::App app{kDescription, "mcp-lint"};
   app.footer(kExitCodes);
-  app.set_version_flag("--version", std::string("mcp-lint ") + tool_version());
+  app.set_version_flag("--version", std::string("mcp-lint ") + tool_version() + " (libclang: " + cache::libclang_version() + ")");
 
   std::vector<std::string> paths;
   std::string compile_db, format = "text", output, report, baseline, fail_on = "warning", rules_dir, color = "auto";

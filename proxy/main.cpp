@@ -21,6 +21,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "auth/metadata_proxy.hpp"
+#include "auth/resource_metadata.hpp"
 #include "bridge/make_bridge.hpp"
 #include "bridge/peer_forwarder.hpp"
 #include "config/command_line.hpp"
@@ -43,7 +45,11 @@ std::shared_ptr<upstream::SessionFactory> make_factory(asio::any_io_executor ex,
     o.ca_file = cfg.upstream_ca_file;
     o.tls_insecure = cfg.upstream_insecure;
     o.headers = cfg.upstream_headers;
-    o.request_timeout = cfg.upstream_timeout;
+    // Only a backstop: the bridge's own deadline (--upstream-timeout-ms, in
+    // BridgeImpl::call_upstream) must expire first, because it answers the
+    // client 504 and cancels the call upstream; with equal bounds the
+    // transport's timer usually won, and the upstream never heard of it.
+    o.request_timeout = cfg.upstream_timeout + std::chrono::seconds(5);
     spdlog::info("upstream: legacy Streamable HTTP server {}", cfg.upstream_url);
     if (cfg.upstream_insecure) spdlog::warn("upstream: TLS certificate verification is OFF (--upstream-insecure)");
     return upstream::make_http_session_factory(ex, std::move(o));
@@ -134,9 +140,22 @@ int main(int argc, char* argv[]) {
 
   asio::io_context ioc(static_cast<int>(cfg.threads));
   std::shared_ptr<bridge::Bridge> bridge;
+  // Passthrough authorization (auth/metadata_proxy.hpp): an HTTP upstream
+  // behind HTTP clients; its public URL is known once the listener is bound.
+  std::shared_ptr<auth::ResourceMetadataProxy> metadata;
   try {
-    bridge = bridge::make_bridge(ioc.get_executor(), make_factory(ioc.get_executor(), cfg),
-                                 bridge_options(cfg, std::get<bridge::KeyRing>(std::move(keys))));
+    auto options = bridge_options(cfg, std::get<bridge::KeyRing>(std::move(keys)));
+    if (!cfg.upstream_url.empty() && !cfg.stdio) {
+      auth::MetadataProxyOptions mo;
+      mo.upstream_url = cfg.upstream_url;
+      mo.ca_file = cfg.upstream_ca_file;
+      mo.tls_insecure = cfg.upstream_insecure;
+      metadata = std::make_shared<auth::ResourceMetadataProxy>(ioc.get_executor(), mo);
+      options.rewrite_challenge = [metadata](std::string_view challenge) {
+        return metadata->rewrite_challenge(challenge);
+      };
+    }
+    bridge = bridge::make_bridge(ioc.get_executor(), make_factory(ioc.get_executor(), cfg), std::move(options));
   } catch (const std::exception& e) {
     spdlog::critical("cannot set up the upstream: {}", e.what());
     return 1;
@@ -189,6 +208,7 @@ int main(int argc, char* argv[]) {
     fo.response_timeout = cfg.upstream_timeout + std::chrono::seconds(30);  // the owner answers within its own bound
     auto forwarder = std::make_shared<bridge::PeerForwarder>(ioc.get_executor(), cfg.advertise_url, fo);
     ho.forwarder = forwarder;
+    if (metadata) ho.resource_metadata = [metadata] { return metadata->serve(); };
     http_server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, ho);
     try {
       http_server->start();
@@ -198,6 +218,13 @@ int main(int argc, char* argv[]) {
     }
     const std::string self_url = advertised_url(cfg, http_server->local_port());
     bridge->set_advertised_url(self_url);
+    if (metadata) {
+      metadata->set_public_url(cfg.public_url.empty()
+                                   ? auth::default_public_url(cfg.listen_host, http_server->local_port())
+                                   : cfg.public_url);
+      spdlog::info("auth: passthrough; public URL {}, protected resource metadata at {}", metadata->public_url(),
+                   metadata->metadata_url());
+    }
     forwarder->set_self_url(self_url);
     spdlog::info("mrtr: {} strategy{}; advertising {} to peer replicas", cfg.mrtr_strategy,
                  cfg.replay_tools.empty() ? "" : " (replay for " + std::to_string(cfg.replay_tools.size()) + " tool(s))",

@@ -33,7 +33,7 @@ jobs=$(nproc)
 # TSan: the multi-threaded parts only: bridge_tests (pool and bridge on
 # several threads) and sigterm_under_load_* (a real two-thread bridge under
 # load); the other unit tests run a single-threaded io_context.
-ASAN_TARGETS=(mcp-bridge mcp-legacy-sample translate_tests bridge_tests tasks_bridge_tests mcp_upstream_tests
+ASAN_TARGETS=(mcp-bridge mcp-legacy-sample translate_tests bridge_tests tasks_bridge_tests mcp_upstream_tests auth_tests auth_bridge_tests
               mcp_upstream_fake_stdio_server mcp_upstream_probe downstream_tests config_tests legacy_sample_test)
 ASAN_SKIP_LABELS='fuzz|lint'
 ASAN_SKIP_TESTS='^third_party_|_NOT_BUILT$'

@@ -25,14 +25,14 @@ std::string build_id() {
   return exe.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime);
 }
 
-std::string clang_version() {
+}  // namespace
+
+std::string libclang_version() {
   CXString v = clang_getClangVersion();
   std::string out = clang_getCString(v) ? clang_getCString(v) : "";
   clang_disposeString(v);
   return out;
 }
-
-}  // namespace
 
 std::string rules_digest(const RuleSet& rules) {
   Sha256 h;
@@ -63,7 +63,7 @@ std::string run_salt(const RuleSet& rules, const std::vector<std::string>& scope
   h.field(kKeyFormat);
   h.field(MCP_LINT_VERSION);
   h.field(build_id());
-  h.field(clang_version());
+  h.field(libclang_version());
   h.field(rules_digest(rules));
   h.field(std::to_string(scope_roots.size()));
   for (const auto& r : scope_roots) h.field(r);

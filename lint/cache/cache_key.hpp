@@ -26,4 +26,7 @@ std::string unit_key(const std::string& salt, const std::string& main_file, cons
 // The part of the salt that describes the rules (exposed for tests).
 std::string rules_digest(const RuleSet& rules);
 
+// The libclang in use ("Debian clang version 19.1.7 (...)"): part of every key, and of --version.
+std::string libclang_version();
+
 }  // namespace mcp_lint::cache

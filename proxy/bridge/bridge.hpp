@@ -50,6 +50,9 @@ struct Reply {
   // original request there (bridge/peer_forwarder.hpp); otherwise it answers
   // http_status/body, an error saying so.
   std::string forward_to{};
+  // Non-empty: the `WWW-Authenticate` header of a 401/403 (an upstream's
+  // challenge passed through, auth/challenge.hpp). HTTP only.
+  std::string www_authenticate{};
 };
 
 // Thread-safe; may be called from any io thread until handle() completes.

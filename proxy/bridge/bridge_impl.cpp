@@ -11,7 +11,9 @@
 #include <cctype>
 #include <chrono>
 
+#include "auth/challenge.hpp"
 #include "bridge/server_requests.hpp"
+#include "upstream/http_upstream.hpp"
 #include "translate/tasks.hpp"
 #include "translate/input_required.hpp"
 #include "upstream/with_timeout.hpp"
@@ -157,6 +159,16 @@ unsigned BridgeImpl::upstream_error_status(unsigned gateway_status) const {
   return opts_.gateway_http_statuses ? gateway_status : 200;
 }
 
+std::optional<Reply> BridgeImpl::authorization_reply(const std::exception& e, const json& id) const {
+  const unsigned status = upstream::authorization_failure_status(e);
+  if (status == 0) return std::nullopt;
+  const auto& challenge = dynamic_cast<const upstream::UpstreamHttpError&>(e).www_authenticate;
+  Reply r{status, auth::authorization_error_response(id, status)};
+  r.www_authenticate = opts_.rewrite_challenge ? opts_.rewrite_challenge(challenge) : challenge;
+  spdlog::debug("bridge: upstream answered HTTP {}: passing the challenge to the client", status);
+  return r;
+}
+
 bool BridgeImpl::upstream_healthy() const { return pool_->healthy(); }
 
 void BridgeImpl::close_subscriptions() { subscriptions_->close_all(); }
@@ -195,9 +207,20 @@ asio::awaitable<void> BridgeImpl::probe_upstream(std::weak_ptr<BridgeImpl> weak,
           spdlog::debug("bridge: upstream health probe answered");
         } catch (const std::exception& e) {
           if (self->stopping_) co_return;
-          spdlog::warn("bridge: upstream health probe failed, next try in {} ms: {}", backoff.count(), e.what());
-          wait = backoff;
-          backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+          if (const unsigned status = upstream::authorization_failure_status(e)) {
+            // It answered: alive. Only the probe's credentials are missing or refused.
+            self->pool_->record_success();
+            backoff = kMinBackoff;
+            if (!self->probe_auth_warned_.exchange(true))
+              spdlog::warn("bridge: the upstream answers the health probe with HTTP {}: it is alive (/healthz "
+                           "200) but refuses the probe's credentials (the probe carries no client token, only the "
+                           "--upstream-header values); clients must bring their own tokens",
+                           status);
+          } else {
+            spdlog::warn("bridge: upstream health probe failed, next try in {} ms: {}", backoff.count(), e.what());
+            wait = backoff;
+            backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+          }
         }
       }
     }  // never hold the bridge alive while sleeping
@@ -315,6 +338,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
     co_return error_reply(upstream_error_status(503), id, err::kInternalError,
                           std::string("Upstream busy: ") + e.what());
   } catch (const UpstreamError& e) {
+    if (auto r = authorization_reply(e, id)) co_return std::move(*r);
     spdlog::warn("bridge: no upstream session: {}", e.what());
     co_return error_reply(upstream_error_status(502), id, err::kInternalError,
                           std::string("Upstream server unavailable: ") + e.what());
@@ -350,6 +374,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
       co_return co_await tasks_->handle(method, params, id, request.authorization, meta.client_capabilities,
                                         initialize_result, std::move(acquire), std::move(call));
     } catch (const UpstreamError& e) {
+      if (auto r = authorization_reply(e, id)) co_return std::move(*r);
       spdlog::warn("bridge: {} failed upstream: {}", method, e.what());
       co_return error_reply(upstream_error_status(502), id, err::kInternalError,
                             std::string("Upstream server error: ") + e.what());
@@ -439,6 +464,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
     co_return error_reply(upstream_error_status(504), id, err::kInternalError,
                           std::string("Upstream timeout: ") + e.what());
   } catch (const UpstreamError& e) {
+    if (auto r = authorization_reply(e, id)) co_return std::move(*r);
     pool_->record_failure();
     spdlog::warn("bridge: {} failed upstream: {}", method, e.what());
     co_return error_reply(upstream_error_status(502), id, err::kInternalError,

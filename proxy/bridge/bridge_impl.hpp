@@ -78,6 +78,10 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   // 502/503/504 for upstream failures, or 200 when configured (the body is a
   // JSON-RPC -32603 error either way).
   unsigned upstream_error_status(unsigned gateway_status) const;
+  // An upstream 401/403 (the client's credentials were refused): that status,
+  // the upstream's challenge (rewritten) and a JSON-RPC error; nullopt for
+  // any other failure.
+  std::optional<Reply> authorization_reply(const std::exception& e, const json& id) const;
 
   struct ToolFetch;
 
@@ -92,6 +96,7 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   std::shared_ptr<Mrtr> mrtr_;                          // multi round-trip requests (bridge/mrtr.hpp)
   std::shared_ptr<boost::asio::steady_timer> probe_timer_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> probe_auth_warned_{false};  // "alive but the probe's credentials are refused" logged once
 };
 
 }  // namespace mcp::bridge

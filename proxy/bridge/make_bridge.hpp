@@ -5,7 +5,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "bridge/bridge.hpp"
 #include "bridge/mrtr.hpp"
@@ -60,6 +63,11 @@ struct BridgeOptions {
   TaskOptions tasks;
   // subscriptions/listen: session check interval, bounds (bridge/subscriptions.hpp).
   SubscriptionOptions subscriptions;
+  // Passthrough authorization: an upstream 401/403 answers the client with
+  // that status and the upstream's WWW-Authenticate, through this rewrite
+  // (auth/metadata_proxy.hpp: resource_metadata -> the bridge's metadata URL).
+  // Empty: the challenge is passed unchanged.
+  std::function<std::string(std::string_view www_authenticate)> rewrite_challenge;
 };
 
 std::shared_ptr<Bridge> make_bridge(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory,

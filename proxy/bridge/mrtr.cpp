@@ -74,7 +74,7 @@ asio::awaitable<void> run_call(std::shared_ptr<CallRegistry> calls, std::shared_
       exchange->finish(std::move(response));
     }
   } catch (const std::exception& e) {
-    exchange->fail(e.what());
+    exchange->fail(e.what(), std::current_exception());
   }
   calls->remove(session.get(), call_id);
 }
@@ -316,6 +316,20 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::resume(MrtrRequest request, jso
                                 std::move(throw_timeout));
 }
 
+// The call's own exception when it is an UpstreamError (an UpstreamHttpError
+// keeps its 401/403 and challenge); otherwise a plain UpstreamError.
+[[noreturn]] static void rethrow_upstream_failure(std::exception_ptr error, const std::string& message) {
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const upstream::UpstreamError&) {
+      throw;
+    } catch (...) {
+    }
+  }
+  throw upstream::UpstreamError(message);
+}
+
 asio::awaitable<std::variant<Reply, json>> Mrtr::next_round(std::shared_ptr<Exchange> exchange, std::uint64_t round,
                                                             json id, std::chrono::milliseconds request_timeout,
                                                             ThrowTimeout throw_timeout,
@@ -379,7 +393,7 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::next_round(std::shared_ptr<Exch
                             json{{"requiredCapabilities", outcome->value}});
     case Exchange::Kind::UpstreamFailed:
       exchange->cancel();
-      throw upstream::UpstreamError(outcome->value.get<std::string>());
+      rethrow_upstream_failure(exchange->failure(), outcome->value.get<std::string>());
     case Exchange::Kind::Cancelled:
       break;
   }

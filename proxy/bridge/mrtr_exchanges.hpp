@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -80,6 +81,19 @@ class Exchange {
   // The upstream call ended with `legacy_response`, or failed.
   void finish(json legacy_response);
   void fail(std::string message);
+  // The same, keeping the exception (an upstream 401/403 must reach the
+  // client as such, bridge_impl.cpp authorization_reply).
+  void fail(std::string message, std::exception_ptr error) {
+    {
+      std::lock_guard lock(mu_);
+      if (!failure_) failure_ = std::move(error);
+    }
+    fail(std::move(message));
+  }
+  std::exception_ptr failure() const {
+    std::lock_guard lock(mu_);
+    return failure_;
+  }
 
   // --- downstream side
   // Waits until the call ended or questions are open; questions are gathered
@@ -132,6 +146,7 @@ class Exchange {
   std::map<std::string, Question> open_;  // key -> question awaiting the client
   std::set<std::string> used_keys_;      // derived keys never repeat within the exchange
   std::optional<std::chrono::steady_clock::time_point> first_open_at_;
+  std::exception_ptr failure_;           // what made it UpstreamFailed, when known
   std::optional<Outcome> end_;           // Final / MissingCapability / UpstreamFailed / Cancelled
   std::function<void(const json&)> on_notification_;
   std::atomic<bool> parked_{false};

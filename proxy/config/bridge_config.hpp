@@ -28,6 +28,7 @@ struct BridgeConfig {
   std::uint16_t listen_port = 8080;     // 0 = an ephemeral port (logged at start)
   std::vector<std::string> allowed_hosts;    // extra Host names accepted (loopback + listen host always)
   std::vector<std::string> allowed_origins;  // extra Origins accepted, e.g. https://app.example.com
+  std::string public_url;  // --public-url: canonical URL (RFC 8707); empty: http://<bound address>/mcp
 
   // --- upstream (the legacy 2025-11-25 server); exactly one of url / command
   std::string upstream_url;                    // --upstream http(s)://...

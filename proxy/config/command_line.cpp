@@ -1,4 +1,5 @@
 #include "config/command_line.hpp"
+#include "auth/resource_metadata.hpp"
 
 #include <arpa/inet.h>
 
@@ -160,6 +161,15 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
   app.add_option("--allowed-origin", cfg.allowed_origins,
                  "Extra browser Origin accepted, e.g. https://app.example.com (repeatable); origins on an accepted "
                  "host are accepted; others get 403 (DNS-rebinding protection)")
+      ->group("Downstream");
+
+  app.add_option("--public-url", cfg.public_url,
+                 "This bridge's canonical URL as clients reach it, e.g. https://mcp.example.com/mcp (behind a "
+                 "proxy or load balancer). In front of an OAuth-protected --upstream (passthrough authorization), "
+                 "the upstream's 401/403 reach the client with resource_metadata pointing at this URL's "
+                 "/.well-known/oauth-protected-resource/mcp, where the bridge serves the upstream's metadata with "
+                 "`resource` = this URL (RFC 9728), so clients request tokens for it (RFC 8707). Default: "
+                 "http://HOST:PORT/mcp from the bound --listen address")
       ->group("Downstream");
 
   // Upstream
@@ -337,6 +347,11 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
     if (!cfg.advertise_url.empty() && cfg.advertise_url.rfind("http://", 0) != 0)
       throw CLI::ValidationError("--advertise-url", "must be an http:// URL, got '" + cfg.advertise_url + "'");
     while (!cfg.advertise_url.empty() && cfg.advertise_url.back() == '/') cfg.advertise_url.pop_back();
+    if (!cfg.public_url.empty()) {
+      if (auto problem = auth::check_public_url(cfg.public_url))
+        throw CLI::ValidationError("--public-url", *problem + ", got '" + cfg.public_url + "'");
+      if (cfg.stdio) throw CLI::ValidationError("--public-url", "does not apply to --stdio (no HTTP listener)");
+    }
     for (const auto& h : headers) {
       auto [name, value] = split_key_value(h, ':', "--upstream-header");
       cfg.upstream_headers[trim(name)] = trim(value);
@@ -356,6 +371,9 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       if (!envs.empty() || !cfg.child_cwd.empty())
         throw CLI::ValidationError("--env/--cwd", "only apply to a stdio child (`-- COMMAND`), not to --upstream");
     } else {
+      if (!cfg.public_url.empty())
+        throw CLI::ValidationError("--public-url", "only applies to an HTTP upstream (--upstream URL): the bridge "
+                                                   "serves protected resource metadata for an HTTP upstream only");
       if (!headers.empty() || !cfg.upstream_ca_file.empty() || cfg.upstream_insecure)
         throw CLI::ValidationError("--upstream-header/--upstream-ca-file/--upstream-insecure",
                                    "only apply to an HTTP upstream (--upstream URL)");

@@ -61,6 +61,10 @@ asio::awaitable<void> keepalive_ticker(std::shared_ptr<NotificationChannel> chan
 
 HttpConnection::HttpConnection(asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx)
     : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  // Bytes read but not parsed yet: a header section, chunk-size lines, or a
+  // pipelined request (watch_for_disconnect). Beast waits for the end of a
+  // chunk-size line without a bound of its own; past this the read fails.
+  buffer_.max_size(ctx_->options.max_header_bytes + ctx_->options.max_body_bytes + 4096);
   boost::system::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -68,8 +72,15 @@ HttpConnection::HttpConnection(asio::ip::tcp::socket socket, std::shared_ptr<Ser
 
 void HttpConnection::close_if_idle() {
   asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_) self->stream_.socket().cancel();
+    // Not idle if the next request already arrived (its wait may not have
+    // completed yet): it is answered, with Connection: close (serve_one).
+    if (self->idle_ && !self->request_waiting()) self->stream_.socket().cancel();
   });
+}
+
+bool HttpConnection::request_waiting() {
+  boost::system::error_code ec;
+  return buffer_.size() > 0 || stream_.socket().available(ec) > 0;
 }
 
 void HttpConnection::force_close() {
@@ -84,7 +95,7 @@ asio::awaitable<void> HttpConnection::run() {
   auto self = shared_from_this();
   spdlog::debug("http {}: connected", peer_);
   try {
-    while (keep_open_ && !ctx_->stopping.load()) {
+    while (keep_open_) {
       if (!co_await serve_one()) break;
     }
   } catch (const std::exception& e) {
@@ -124,6 +135,9 @@ asio::awaitable<bool> HttpConnection::serve_one() {
   // Idle: a kept-alive connection waiting for its next request is closed
   // silently after the idle timeout (or at once by close_if_idle()).
   idle_ = true;
+  // Shutting down: a request that already arrived (pipelined, or sent after
+  // a response that said keep-alive) is still answered; otherwise close.
+  if (ctx_->stopping.load() && !request_waiting()) co_return false;
   asio::steady_timer timer(ex);
   if (buffer_.size() == 0) {
     timer.expires_after(opt.idle_timeout);
@@ -138,6 +152,10 @@ asio::awaitable<bool> HttpConnection::serve_one() {
   auto header = co_await (http::async_read_header(stream_, buffer_, parser, use_tuple) || timer.async_wait(use_tuple));
   boost::system::error_code ec =
       header.index() == 0 ? std::get<0>(std::get<0>(header)) : make_error_code(beast::error::timeout);
+  // Beast checks its header limit per parse window, not against the whole
+  // section (with 1024, a 1250-byte section passed); --max-header-bytes bounds
+  // the section, request line to blank line: what the parser consumed.
+  if (!ec && std::get<1>(std::get<0>(header)) > opt.max_header_bytes) ec = http::error::header_limit;
   if (!ec && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
     // curl sends this for bodies over 1 KiB and would otherwise wait a second.
     http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
@@ -168,6 +186,8 @@ asio::awaitable<bool> HttpConnection::serve_one() {
     co_await write_rejection(*rej, req.version(), keep_alive);
   } else if (std::get<Endpoint>(routed) == Endpoint::Healthz) {
     co_await serve_healthz(req, keep_alive);
+  } else if (std::get<Endpoint>(routed) == Endpoint::ResourceMetadata) {
+    co_await serve_resource_metadata(req, keep_alive);
   } else {
     co_await serve_mcp(req, keep_alive);
   }
@@ -189,6 +209,27 @@ asio::awaitable<void> HttpConnection::serve_healthz(const HttpRequest& req, bool
     co_return;
   }
   co_await write_json(healthy ? 200 : 503, body, req.version(), keep_alive);
+}
+
+// Protected Resource Metadata (passthrough authorization): public, so no
+// Origin/Host check; HEAD gets the status alone.
+asio::awaitable<void> HttpConnection::serve_resource_metadata(const HttpRequest& req, bool keep_alive) {
+  if (!ctx_->options.resource_metadata) {
+    // Built before the co_await: GCC 12 rejects an initializer list inside one ("array used as initializer").
+    Rejection not_found{404, json{{"error", "not_found"}, {"error_description", "no protected resource metadata here"}}, {}};
+    co_return co_await write_rejection(not_found, req.version(), keep_alive);
+  }
+  bridge::Reply reply = co_await ctx_->options.resource_metadata();
+  if (req.method() == http::verb::head) {
+    http::response<http::empty_body> res{static_cast<http::status>(reply.http_status), req.version()};
+    res.keep_alive(keep_alive);
+    res.set(http::field::content_type, "application/json");
+    stream_.expires_after(ctx_->options.write_timeout);
+    co_await http::async_write(stream_, res, use_awaitable);
+    stream_.expires_never();
+    co_return;
+  }
+  co_await write_json(reply.http_status, reply.body, req.version(), keep_alive);
 }
 
 asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool keep_alive) {
@@ -286,7 +327,7 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
       co_await http::async_write(stream_, res, use_awaitable);
       stream_.expires_never();
     } else {
-      co_await write_json(reply->http_status, reply->body, req.version(), keep_alive);
+      co_await write_json(reply->http_status, reply->body, req.version(), keep_alive, reply->www_authenticate);
     }
   };
 
@@ -349,9 +390,10 @@ asio::awaitable<void> HttpConnection::watch_for_disconnect() {
 }
 
 asio::awaitable<void> HttpConnection::write_json(unsigned status, const json& body, unsigned version,
-                                                 bool keep_alive) {
+                                                 bool keep_alive, std::string_view www_authenticate) {
   http::response<http::string_body> res{static_cast<http::status>(status), version};
   res.set(http::field::content_type, "application/json");
+  if (!www_authenticate.empty()) res.set(http::field::www_authenticate, www_authenticate);
   res.keep_alive(keep_alive);
   res.body() = translate::to_wire(body);
   res.prepare_payload();

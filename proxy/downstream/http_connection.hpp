@@ -30,7 +30,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // Serves requests until the peer closes, an error, or shutdown.
   boost::asio::awaitable<void> run();
 
-  // Graceful shutdown: close now if waiting for a request (thread-safe).
+  // Graceful shutdown: close now if waiting for a request and none has
+  // arrived yet (one that has is answered, with Connection: close) (thread-safe).
   void close_if_idle();
   // End of the drain period: close whatever is going on (thread-safe).
   void force_close();
@@ -39,10 +40,15 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   struct Outcome;  // how one request ended
   boost::asio::awaitable<bool> serve_one();
   boost::asio::awaitable<void> lingering_close();
+  // Strand-only: bytes of a next request are buffered or in the socket.
+  bool request_waiting();
   boost::asio::awaitable<void> serve_mcp(const HttpRequest& req, bool keep_alive);
   boost::asio::awaitable<void> serve_healthz(const HttpRequest& req, bool keep_alive);
+  boost::asio::awaitable<void> serve_resource_metadata(const HttpRequest& req, bool keep_alive);
   boost::asio::awaitable<void> write_rejection(const Rejection& r, unsigned version, bool keep_alive);
-  boost::asio::awaitable<void> write_json(unsigned status, const json& body, unsigned version, bool keep_alive);
+  // `www_authenticate`: the challenge of a 401/403 (bridge::Reply), if any.
+  boost::asio::awaitable<void> write_json(unsigned status, const json& body, unsigned version, bool keep_alive,
+                                          std::string_view www_authenticate = {});
   boost::asio::awaitable<bridge::Reply> call_bridge(bridge::DownstreamRequest req, bridge::NotificationSink sink);
   boost::asio::awaitable<void> watch_for_disconnect();
   // Relays the request to the replica owning its parked exchange (Reply::forward_to).

@@ -6,8 +6,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+
+#include <boost/asio/awaitable.hpp>
 
 #include "bridge/bridge.hpp"
 #include "downstream/request_validation.hpp"
@@ -38,6 +41,9 @@ struct HttpServerOptions {
   // Relays retries whose parked exchange another replica owns (a Reply with
   // forward_to, bridge/peer_forwarder.hpp); null: the Reply's error is answered.
   std::shared_ptr<bridge::PeerForwarder> forwarder;
+  // Answers GET /.well-known/oauth-protected-resource[/mcp] (passthrough
+  // authorization, auth/metadata_proxy.hpp); null: 404 (no HTTP upstream).
+  std::function<boost::asio::awaitable<bridge::Reply>()> resource_metadata;
 };
 
 // Shared by the listener and its connections.

@@ -10,6 +10,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "translate/header_value.hpp"
+#include "translate/json_input.hpp"
 #include "translate/protocol.hpp"
 #include "translate/wire_text.hpp"
 
@@ -130,6 +131,10 @@ std::variant<Endpoint, Rejection> route(const HttpRequest& req) {
     if (req.method() == http::verb::get || req.method() == http::verb::head) return Endpoint::Healthz;
     return Rejection{405, json(nullptr), "GET, HEAD"};
   }
+  if (path == "/.well-known/oauth-protected-resource" || path == "/.well-known/oauth-protected-resource/mcp") {
+    if (req.method() == http::verb::get || req.method() == http::verb::head) return Endpoint::ResourceMetadata;
+    return Rejection{405, json(nullptr), "GET, HEAD"};
+  }
   return Rejection{404, jsonrpc_error(nullptr, -32000, "Not Found: the MCP endpoint is /mcp"), {}};
 }
 
@@ -199,11 +204,11 @@ std::optional<Rejection> check_content_negotiation(const HttpRequest& req) {
 }
 
 std::variant<json, Rejection> parse_body(std::string_view body) {
-  json message = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded())
-    return Rejection{400, jsonrpc_error(nullptr, protocol::error::kParseError, "Parse error: body is not valid JSON"),
+  auto parsed = translate::parse_json(body);
+  if (!parsed.ok())
+    return Rejection{400, jsonrpc_error(nullptr, protocol::error::kParseError, "Parse error: body is " + parsed.error),
                      {}};
-  return message;
+  return std::move(parsed.value);
 }
 
 std::optional<Rejection> check_standard_headers(const HttpRequest& req, const json& message) {

@@ -30,11 +30,14 @@ struct Rejection {
   std::string allow;  // `Allow` header for 405
 };
 
-enum class Endpoint { Mcp, Healthz };
+enum class Endpoint { Mcp, Healthz, ResourceMetadata };
 
 // Which endpoint hosts the target (query string ignored), and whether the
 // method is allowed there: /mcp takes POST only (GET/DELETE of the legacy
-// transport get 405 + Allow: POST), /healthz takes GET/HEAD; other paths 404.
+// transport get 405 + Allow: POST), /healthz takes GET/HEAD, so do the
+// Protected Resource Metadata URLs (RFC 9728 §3.1: the root form and the one
+// suffixed with /mcp; answered 404 when the upstream is not an HTTP one);
+// other paths 404.
 std::variant<Endpoint, Rejection> route(const HttpRequest& req);
 
 // DNS-rebinding protection (streamable-http.mdx "Security"): the Host name

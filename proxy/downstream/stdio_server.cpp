@@ -1,5 +1,6 @@
 #include "downstream/stdio_server.hpp"
 
+#include "translate/json_input.hpp"
 #include "translate/wire_text.hpp"
 
 #include <unistd.h>
@@ -171,12 +172,13 @@ void StdioServer::send_line_now(const json& message) {
 
 void StdioServer::on_line(std::string_view line) {
   if (line.find_first_not_of(" \t") == std::string_view::npos) return;  // blank line
-  json message = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded()) {
-    spdlog::warn("stdio: input line is not valid JSON ({} bytes)", line.size());
-    send_line_now(jsonrpc_error(nullptr, protocol::error::kParseError, "Parse error: line is not valid JSON"));
+  auto parsed = translate::parse_json(line);
+  if (!parsed.ok()) {
+    spdlog::warn("stdio: input line is {} ({} bytes)", parsed.error, line.size());
+    send_line_now(jsonrpc_error(nullptr, protocol::error::kParseError, "Parse error: line is " + parsed.error));
     return;
   }
+  json message = std::move(parsed.value);
   if (!message.is_object()) {
     send_line_now(jsonrpc_error(nullptr, protocol::error::kInvalidRequest,
                                 "Invalid Request: expected one JSON-RPC object per line (no batches)"));

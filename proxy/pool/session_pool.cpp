@@ -1,4 +1,5 @@
 #include "pool/session_pool.hpp"
+#include "upstream/http_upstream.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -219,11 +220,17 @@ asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, jso
       entries_.erase(cur);
       update_size();
     }
-    record_failure();
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      spdlog::warn("pool: upstream session for {} failed to start: {}", entry->key.describe(), e.what());
+      // A 401/403 refused the credentials of this key: the client's problem,
+      // not an upstream failure (never counts toward /healthz).
+      if (upstream::authorization_failure_status(e)) {
+        spdlog::debug("pool: upstream refused the credentials of {}: {}", entry->key.describe(), e.what());
+      } else {
+        record_failure();
+        spdlog::warn("pool: upstream session for {} failed to start: {}", entry->key.describe(), e.what());
+      }
     }
     retire(entry->session, "its initialize failed");
   } else {

@@ -101,7 +101,7 @@ asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnectionPool::connect() {
   spdlog::debug("upstream connection #{} opened to {}", ++connects_, url_.host_header);
   if (!tls_) {
     tcp->expires_never();
-    co_return std::make_unique<HttpConnection>(std::move(tcp));
+    co_return std::make_unique<HttpConnection>(std::move(tcp), limits_.max_unparsed_bytes);
   }
   auto tls = std::make_unique<HttpConnection::tls_stream>(std::move(*tcp), *tls_);
   // SNI, and check the certificate names the host we asked for.
@@ -111,7 +111,7 @@ asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnectionPool::connect() {
     tls->set_verify_callback(asio::ssl::host_name_verification(url_.host));
   co_await tls->async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
   beast::get_lowest_layer(*tls).expires_never();
-  co_return std::make_unique<HttpConnection>(std::move(tls));
+  co_return std::make_unique<HttpConnection>(std::move(tls), limits_.max_unparsed_bytes);
 }
 
 }  // namespace mcp::upstream

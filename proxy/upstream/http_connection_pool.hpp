@@ -28,8 +28,10 @@ class HttpConnection {
   using plain_stream = boost::beast::tcp_stream;
   using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
-  explicit HttpConnection(std::unique_ptr<plain_stream> s) : plain_(std::move(s)) {}
-  explicit HttpConnection(std::unique_ptr<tls_stream> s) : tls_(std::move(s)) {}
+  // `max_unparsed`: see HttpConnectionPool::Limits::max_unparsed_bytes.
+  HttpConnection(std::unique_ptr<plain_stream> s, std::size_t max_unparsed)
+      : buffer(max_unparsed), plain_(std::move(s)) {}
+  HttpConnection(std::unique_ptr<tls_stream> s, std::size_t max_unparsed) : buffer(max_unparsed), tls_(std::move(s)) {}
 
   // Calls f with the concrete stream; both instantiations must return the same type.
   template <class F>
@@ -55,6 +57,12 @@ class HttpConnectionPool : public std::enable_shared_from_this<HttpConnectionPoo
     std::size_t max_idle = 64;
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};
+    // Bytes read but not yet parsed: a header section, a chunk-size line,
+    // trailers. Beast waits for the end of such a line without a bound of its
+    // own, so an endless one would grow the buffer until memory ran out; past
+    // this the read fails with http::error::buffer_overflow. Must exceed the
+    // parser's header limit, which then reports over-long headers first.
+    std::size_t max_unparsed_bytes = 1024 * 1024;
   };
 
   // `tls` is null for http:// upstreams.

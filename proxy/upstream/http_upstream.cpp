@@ -24,6 +24,7 @@
 #include "upstream/legacy_handshake.hpp"
 #include "upstream/legacy_session_core.hpp"
 #include "upstream/sse_parser.hpp"
+#include "translate/json_input.hpp"
 
 namespace mcp::upstream {
 
@@ -72,9 +73,19 @@ bool is_stale_connection_error(const boost::system::error_code& ec) {
          ec == asio::error::broken_pipe || ec == http::error::partial_message;
 }
 
+// Says what the upstream did, in the words a client's error message needs
+// (Beast's own messages, e.g. "bad version", do not say it was the response).
 std::string describe_error(const char* what, const HttpUrl& url, const boost::system::error_code& ec) {
-  if (ec == beast::error::timeout) return std::string(what) + " to upstream " + url.host_header + ": timed out";
-  return std::string(what) + " to upstream " + url.host_header + " failed: " + ec.message();
+  const std::string prefix = std::string(what) + " to upstream " + url.host_header;
+  if (ec == beast::error::timeout) return prefix + ": timed out";
+  if (ec == http::error::partial_message || ec == http::error::end_of_stream)
+    return prefix + " failed: the upstream closed the connection before its response was complete (" +
+           ec.message() + ")";
+  if (ec == http::error::buffer_overflow)  // see HttpConnectionPool::Limits::max_unparsed_bytes
+    return prefix + " failed: malformed HTTP response (a header or chunk-size line longer than the read buffer)";
+  if (ec.category() == http::make_error_code(http::error::bad_version).category())
+    return prefix + " failed: malformed HTTP response (" + ec.message() + ")";
+  return prefix + " failed: " + ec.message();
 }
 
 void throw_if_aborted(const boost::system::error_code& ec) {
@@ -102,6 +113,7 @@ struct Outcome {
   json response;
   std::string session_id;
   std::string www_authenticate;
+  std::string content_type;
 };
 
 // Where JSON-RPC messages read from an SSE stream go. Returns true when the
@@ -149,7 +161,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
     Outcome o = co_await exchange(request, Headers{}, call_sink(id), /*initializing=*/true);
     if (!o.have_response) {
       throw UpstreamHttpError(o.status, o.www_authenticate,
-                              "upstream answered initialize with HTTP " + std::to_string(o.status) + " and no result");
+                              "upstream answered initialize with HTTP " + std::to_string(o.status) +
+                                  " (Content-Type '" + o.content_type + "') and no result");
     }
     json result = accept_initialize_response(o.response, LegacyTransport::StreamableHttp);
     const std::string version = result.value("protocolVersion", "");
@@ -192,7 +205,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         if (!o.have_response) {
           throw UpstreamHttpError(o.status, o.www_authenticate,
                                   "upstream answered " + request.value("method", std::string("request")) +
-                                      " with HTTP " + std::to_string(o.status) + " and no JSON-RPC response");
+                                      " with HTTP " + std::to_string(o.status) + " (Content-Type '" +
+                                      o.content_type + "') and no JSON-RPC response");
         }
         co_return o.response;
       }
@@ -396,6 +410,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       out.session_id = std::string(res[kSessionHeader]);
       out.www_authenticate = std::string(res[http::field::www_authenticate]);
       const std::string_view content_type = res[http::field::content_type];
+      out.content_type = abbreviate(content_type, 100);
 
       if (out.status / 100 == 2 && beast::iequals(content_type.substr(0, 17), "text/event-stream")) {
         co_await read_call_stream(lease, parser, sink, out);
@@ -412,8 +427,10 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       }
       if (res.keep_alive()) lease.keep();
       if (out.status == 200 && sink && beast::iequals(content_type.substr(0, 16), "application/json")) {
-        json body = json::parse(res.body(), nullptr, false);
-        if (body.is_discarded()) throw UpstreamError("upstream sent malformed JSON: " + abbreviate(res.body()));
+        auto parsed = translate::parse_json(res.body(), translate::InvalidUtf8::Replace);
+        if (!parsed.ok())
+          throw UpstreamError("upstream sent malformed JSON (" + parsed.error + "): " + abbreviate(res.body()));
+        json body = std::move(parsed.value);
         // A single response object (2025-03-26 servers may wrap it in a batch).
         if (body.is_array()) {
           for (auto& m : body)
@@ -452,11 +469,12 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       if (!sse.feed(chunk, events)) throw UpstreamError("upstream SSE stream: " + sse.error());
       for (auto& ev : events) {
         if (ev.type != "message" || ev.data.empty()) continue;
-        json msg = json::parse(ev.data, nullptr, false);
-        if (msg.is_discarded()) {
-          spdlog::warn("upstream: ignoring non-JSON SSE event: {}", abbreviate(ev.data));
+        auto parsed = translate::parse_json(ev.data, translate::InvalidUtf8::Replace);
+        if (!parsed.ok()) {
+          spdlog::warn("upstream: ignoring SSE event ({}): {}", parsed.error, abbreviate(ev.data));
           continue;
         }
+        json msg = std::move(parsed.value);
         if (sink && sink(std::move(msg)) && !response_seen) {
           response_seen = true;
           // The server SHOULD end the stream now; do not wait long for it.
@@ -680,6 +698,7 @@ class HttpSessionFactory final : public SessionFactory {
     limits.max_idle = opts.max_connections;
     limits.connect_timeout = opts.connect_timeout;
     limits.idle_timeout = opts.idle_connection_timeout;
+    limits.max_unparsed_bytes = opts.max_header_bytes + 64 * 1024;
     pool_ = std::make_shared<HttpConnectionPool>(ex, *url, url->tls ? make_tls_context(opts) : nullptr, limits);
     opts_ = std::make_shared<const HttpUpstreamOptions>(std::move(opts));
   }
@@ -697,6 +716,10 @@ class HttpSessionFactory final : public SessionFactory {
 };
 
 }  // namespace
+
+std::shared_ptr<asio::ssl::context> make_upstream_tls_context(const HttpUpstreamOptions& opts) {
+  return make_tls_context(opts);
+}
 
 std::shared_ptr<SessionFactory> make_http_session_factory(asio::any_io_executor ex, HttpUpstreamOptions opts) {
   return std::make_shared<HttpSessionFactory>(ex, std::move(opts));

@@ -13,6 +13,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 #include "upstream/session_factory.hpp"
 
 namespace mcp::upstream {
@@ -48,6 +52,18 @@ struct UpstreamHttpError : UpstreamError {
   unsigned status;
   std::string www_authenticate;
 };
+
+// 401 or 403 when `e` is an upstream answer refusing the credentials (the
+// client's token, or the configured --upstream-header): an authorization
+// problem, never an upstream failure (/healthz); 0 for anything else.
+inline unsigned authorization_failure_status(const std::exception& e) {
+  auto* h = dynamic_cast<const UpstreamHttpError*>(&e);
+  return h && (h->status == 401 || h->status == 403) ? h->status : 0;
+}
+
+// The TLS client context of an https upstream (ca_file, tls_insecure of
+// `opts`), for other requests to the upstream's origin (auth/metadata_proxy.hpp).
+std::shared_ptr<boost::asio::ssl::context> make_upstream_tls_context(const HttpUpstreamOptions& opts);
 
 // Throws std::invalid_argument for a bad URL or an unreadable CA file.
 std::shared_ptr<SessionFactory> make_http_session_factory(boost::asio::any_io_executor ex, HttpUpstreamOptions opts);

@@ -22,6 +22,7 @@
 #include "upstream/legacy_handshake.hpp"
 #include "upstream/legacy_session_core.hpp"
 #include "upstream/with_timeout.hpp"
+#include "translate/json_input.hpp"
 
 namespace mcp::upstream {
 
@@ -214,11 +215,12 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
   }
 
   void dispatch_line(const std::string& line) {
-    json msg = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (msg.is_discarded()) {
-      spdlog::warn("upstream pid {}: ignoring non-JSON line on stdout: {}", pid(), abbreviate(line));
+    auto parsed = translate::parse_json(line, translate::InvalidUtf8::Replace);
+    if (!parsed.ok()) {
+      spdlog::warn("upstream pid {}: ignoring a line on stdout ({}): {}", pid(), parsed.error, abbreviate(line));
       return;
     }
+    json msg = std::move(parsed.value);
     if (msg.is_array()) {  // 2025-03-26 allowed JSON-RPC batches
       for (auto& m : msg) session_.dispatch(std::move(m));
       return;

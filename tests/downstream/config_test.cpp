@@ -98,8 +98,9 @@ TEST_F(ConfigTest, EveryOptionIsMapped) {
                "--max-sessions", "5", "--session-idle-ms", "60000", "--cache-ttl-ms", "1000", "--cache-scope",
                "public", "--cache-override", "tools/list=60000:private", "--cache-override", "resources/read=5",
                "--allowed-host", "mcp.example.com", "--allowed-origin", "https://app.example.com", "--log-level",
-               "debug", "--log-format", "json"});
+               "debug", "--log-format", "json", "--public-url", "https://mcp.example.com/mcp"});
   EXPECT_EQ(c.listen_host, "::1");
+  EXPECT_EQ(c.public_url, "https://mcp.example.com/mcp");
   EXPECT_EQ(c.listen_port, 0);
   EXPECT_EQ(c.upstream_headers.at("X-Api-Key"), "secret");
   EXPECT_TRUE(c.upstream_insecure);
@@ -164,6 +165,9 @@ TEST_F(ConfigTest, BadValuesAreClearErrors) {
            {{"--upstream-header", "NoColon", "--upstream", "http://x/mcp"}, "KEY:VALUE"},
            {{"--env", "A=1", "--upstream", "http://x/mcp"}, "stdio child"},
            {{"--stdio", "--listen", "127.0.0.1:1"}, "exclude"},
+           {{"--public-url", "mcp.example.com/mcp", "--upstream", "http://x/mcp"}, "absolute URL"},
+           {{"--public-url", "https://m.test/mcp#f", "--upstream", "http://x/mcp"}, "fragment"},
+           {{"--public-url", "https://m.test/mcp"}, "HTTP upstream"},
            {{"--no-such-option"}, "no-such-option"},
            {{"--"}, "must be followed"},
        }) {
@@ -182,7 +186,8 @@ TEST_F(ConfigTest, HelpExplainsOptionsAndUsageForms) {
                         "--upstream-insecure", "--env", "--cwd", "--threads", "--max-body-bytes", "--max-header-bytes",
                         "--max-connections", "--request-timeout-ms", "--idle-timeout-ms", "--drain-timeout-ms",
                         "--allowed-host", "--allowed-origin", "--max-sessions", "--session-idle-ms", "--cache-ttl-ms",
-                        "--cache-scope", "--cache-override", "--log-level", "--log-format", "--config",
+                        "--cache-scope", "--cache-override", "--log-level", "--log-format", "--config", "--public-url",
+                        "oauth-protected-resource",
                         "-- npx -y some-legacy-server", "--stdio -- ./legacy-server --flag", "milliseconds", "bytes"})
     EXPECT_NE(e.output.find(s), std::string::npos) << s;
 }

@@ -468,3 +468,89 @@ TEST(Inference, LambdaHandedToAFeatureApiAndFlagsNamedForItCount) {
 }
 
 }  // namespace
+
+namespace {
+
+// A converter declared where the project keeps the feature's code
+// (`app::sampling::handlers`) is the feature's whatever its length, but its
+// JSON plumbing (`normalize_content`) is not; the same long function elsewhere
+// does more than convert and stays silent.
+TEST(Inference, LongConverterInAFeatureNamespaceIsAnApiButNotItsHelpers) {
+  Builder b;
+  b.fn("c:build", "build_provider_messages", 10, 200, 1).qualified = "app::sampling::handlers::build_provider_messages";
+  b.fn("c:norm", "normalize_content", 300, 305, 1).qualified = "app::sampling::handlers::normalize_content";
+  b.call("c:build", "c:norm", 20);
+  b.fn("c:setup", "configure_everything", 400, 600);
+  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 450)});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10}));
+}
+
+// `create_sampling_callback` has no anchor of its own (its body may sit in a
+// branch the preprocessor left out) but is declared next to two sampling APIs
+// in a namespace named for the feature: it and its calls count, the options
+// type it takes does not; the same name in a namespace without APIs is a name only.
+TEST(Inference, FunctionNamedForTheFeatureNextToItsApisInItsNamespaceCounts) {
+  Builder b;
+  b.fn("c:a", "select_model", 10, 12, 1).qualified = "app::sampling::select_model";
+  b.fn("c:b", "to_result", 20, 22, 1).qualified = "app::sampling::to_result";
+  auto& make = b.fn("c:make", "create_sampling_callback", 30, 32, 1);
+  make.qualified = "app::sampling::create_sampling_callback";
+  make.type_usrs.insert("c:Options");
+  type(b, "c:Options", "ProviderOptions", 50).qualified = "app::sampling::ProviderOptions";
+  b.fn("c:other", "create_sampling_callback", 60, 62, 1).qualified = "app::util::create_sampling_callback";
+  b.fn("c:test", "test_callback", 70, 80);
+  b.call("c:test", "c:make", 72);
+  b.call("c:test", "c:other", 74);
+  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 11), field_seed(b, "sampling", 21)});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 20, 30, 72}));
+}
+
+// Inside a converter, a local initialised from one of the feature's fields
+// (`const auto& mp = params["modelPreferences"]`) carries it where it is used;
+// a local on a field seed's line in a long setup function does not.
+TEST(Inference, LocalHoldingAFieldValueInAnApiCountsWhereItIsUsed) {
+  Builder b;
+  b.fn("c:select", "select_model", 10, 20, 1);
+  b.fn("c:setup", "configure_everything", 100, 300);
+  auto local = [&](const std::string& usr, const std::string& owner, unsigned line) {
+    auto& v = b.idx.vars[usr];
+    v.usr = usr;
+    v.name = "mp";
+    v.owner = owner;
+    v.decls.insert(Loc{b.file, line, 3});
+  };
+  local("c:mp", "c:select", 12);
+  ref(b, "c:mp", "c:select", 13);
+  ref(b, "c:mp", "c:select", 14);
+  local("c:mp2", "c:setup", 150);
+  ref(b, "c:mp2", "c:setup", 151);
+  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 150)});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 13, 14}));
+}
+
+}  // namespace
+
+namespace {
+
+// `to_json(const CreateMessageRequest&)` takes the protocol type: a
+// serialiser, whose keys that are the feature's fields count ("messages",
+// "maxTokens"; not the envelope's "id"); a function merely calling it does not
+// get its keys counted.
+TEST(Inference, SerialiserOfAProtocolTypeKeepsTheFeaturesFieldKeys) {
+  Builder b;
+  type(b, "c:CMR", "CreateMessageRequest", 5);
+  b.fn("c:to_json", "to_json", 10, 30, 1).type_usrs.insert("c:CMR");
+  b.fn("c:other", "send_all", 40, 60);
+  auto key = [&](const std::string& fn, unsigned line, const std::string& value) {
+    b.idx.key_literals.insert(index::KeyLiteralFact{fn, Loc{b.file, line, 9}, value});
+  };
+  key("c:to_json", 12, "id");
+  key("c:to_json", 14, "messages");
+  key("c:to_json", 16, "maxTokens");
+  key("c:other", 45, "messages");
+  for (unsigned line = 20; line < 24; ++line) ref(b, "c:buffer", "c:to_json", line);  // other work: not dense
+  const auto found = inference::infer(b.idx, {});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{5, 10, 14, 16}));
+}
+
+}  // namespace

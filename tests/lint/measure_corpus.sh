@@ -2,17 +2,23 @@
 # Measures mcp-lint's precision and recall on roots/sampling/logging against
 # hand labels (tests/lint/labels/<codebase>.tsv), with and without the SDK
 # packs, and fails below the floors in tests/lint/labels/floors.tsv.
-#   measure_corpus.sh MCP_LINT NODE SOURCE_DIR CODEBASE LABELS.tsv FLOORS.tsv ARCHIVE|-
+#   measure_corpus.sh MCP_LINT NODE SOURCE_DIR CODEBASE LABELS.tsv FLOORS.tsv ARCHIVE|- [EXPECTED.json]
 # ARCHIVE: a snapshot from ../shared/corpus (one top folder), extracted into a
 # temporary directory and linted from its top folder with inferred flags (no
 # compile database), as a new user would run `mcp-lint .`. "-" lints samples/
-# from SOURCE_DIR instead (label paths are then relative to SOURCE_DIR).
+# from SOURCE_DIR instead (label paths are then relative to SOURCE_DIR), and
+# every unit must parse cleanly (a finding lost to a parse error would go
+# unnoticed).
+# EXPECTED.json: the run with every pack must also match it exactly (rule,
+# file, line; tests/lint/compare_findings.js), so one lint run serves both the
+# measurement and the exact pin. MCP_LINT_UPDATE_EXPECTED=1 rewrites it instead.
 # A missing archive or labels file is a FAILURE, not a skip: the measurement
 # is the point of the test.
 set -euo pipefail
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
-[ $# -eq 7 ] || { echo "usage: $0 MCP_LINT NODE SOURCE_DIR CODEBASE LABELS.tsv FLOORS.tsv ARCHIVE|-"; exit 2; }
+[ $# -eq 7 ] || [ $# -eq 8 ] || { echo "usage: $0 MCP_LINT NODE SOURCE_DIR CODEBASE LABELS.tsv FLOORS.tsv ARCHIVE|- [EXPECTED.json]"; exit 2; }
 MCP_LINT="$(abs "$1")"; NODE="$2"; SRC="$(abs "$3")"; CODEBASE="$4"; LABELS="$5"; FLOORS="$6"; ARCHIVE="$7"
+EXPECTED="${8:-}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 if [ -x "$NODE" ]; then NODE="$(abs "$NODE")"; else NODE=node; fi
 
@@ -55,6 +61,18 @@ lint() {  # lint MODE RULES_DIR
 }
 lint nopacks "$tmp/rules-nopacks"
 lint packs "$SRC/rules"
+
+if [ "$ARCHIVE" = - ] && ! grep -q '"units_with_errors": *0' "$tmp/packs.json"; then
+  echo "FAIL: $CODEBASE parsed with errors:"; grep -A20 unit_problems "$tmp/packs.json"; exit 1
+fi
+if [ -n "$EXPECTED" ]; then
+  if [ "${MCP_LINT_UPDATE_EXPECTED:-0}" = 1 ]; then
+    "$NODE" "$HERE/compare_findings.js" "$tmp/packs.json" "$EXPECTED" --update
+  else
+    echo "== exact findings with every pack vs $(basename "$EXPECTED")"
+    "$NODE" "$HERE/compare_findings.js" "$tmp/packs.json" "$EXPECTED" || { echo "FAIL: findings differ from $EXPECTED"; exit 1; }
+  fi
+fi
 
 exec "$NODE" "$HERE/measure_corpus.js" --codebase "$CODEBASE" --root "$root" --labels "$LABELS" --floors "$FLOORS" \
   --nopacks "$tmp/nopacks.json" --packs "$tmp/packs.json"

@@ -45,6 +45,13 @@ struct Evidence {
   // a converter whose other keys are often another protocol's (an LLM
   // provider's "choices"), so its body is not the feature's line by line.
   bool fields_only = false;
+  // Tied to the feature by its name and scope only (no anchor, no caller
+  // chain): its calls count, but the types it takes do not become the feature's.
+  bool named_only = false;
+  // Takes or returns one of the feature's protocol types (`to_json(const
+  // CreateMessageRequest&)`): a (de)serialiser, whose keys that are the
+  // feature's fields count.
+  bool converter = false;
 };
 
 // Innermost function definition holding each line, per file.
@@ -130,6 +137,7 @@ class FeatureInference {
   void run() {
     seed_apis();
     dispatched_handlers();
+    named_in_feature_scopes();
     schema_types();
     for (int round = 0; round <= opt_.max_depth + 1; ++round) {
       bool changed = false;
@@ -187,8 +195,11 @@ class FeatureInference {
         api = api || method_lines_.count(std::make_pair(s->at.file, s->at.line));
         fields = fields || s->anchor == "field";
       }
-      // A converter of the feature's messages is short; a long function touching a field does more.
-      const bool field_api = !api && fields && fn.has_body && fn.body_end - fn.body_begin.line <= kMaxBodyLines;
+      // A converter of the feature's messages is short, or declared where the
+      // project keeps the feature's code (`sampling::handlers::build_messages`);
+      // a long function touching a field elsewhere does more.
+      const bool field_api = !api && fields && fn.has_body &&
+                             (fn.body_end - fn.body_begin.line <= kMaxBodyLines || named_for_feature(fn.name, fn.qualified));
       if (!api && !field_api) continue;
       // The chain names a method string when the function holds one (it says more than a capability key).
       const Seed* best = nullptr;
@@ -198,6 +209,28 @@ class FeatureInference {
           best = s;
       if (best) add(apis_, usr, Evidence{field_api ? kFieldApi : kSeedApi, 0, {Step{best->at, best->what}}, field_api});
     }
+  }
+
+  // A function named for the feature (`create_sampling_callback`), declared
+  // in a namespace or class that already holds two of the feature's APIs from
+  // their seeds: the project's own home of the feature, so the name is no
+  // longer a mere hint (its body may hide in a branch the preprocessor left out).
+  void named_in_feature_scopes() {
+    std::map<std::string, int> apis_in_scope;
+    for (const auto& [usr, e] : apis_) apis_in_scope[scope_of(idx_.functions.at(usr).qualified)]++;
+    for (const auto& [usr, fn] : idx_.functions) {
+      if (apis_.count(usr) || fn.is_lambda || fn.decls.empty() || !has_hint_word(fn.name, v_) || is_plumbing(usr, fn)) continue;
+      auto home = apis_in_scope.find(scope_of(fn.qualified));
+      if (home == apis_in_scope.end() || home->second < 2 || !has_hint_word(home->first, v_)) continue;
+      Evidence e{kTiedName, 1, {Step{first_decl(fn), "is named for " + f() + " next to its APIs in " + home->first}}};
+      e.named_only = true;  // the types it takes (a provider's options) are not the feature's
+      add(apis_, usr, std::move(e));
+    }
+  }
+
+  static std::string scope_of(const std::string& qualified) {
+    const auto sep = qualified.rfind("::");
+    return sep == std::string::npos ? std::string() : qualified.substr(0, sep);
   }
 
   // The name, or a namespace or class it is declared in, carries the
@@ -267,7 +300,8 @@ class FeatureInference {
   bool named_callees() {
     std::vector<std::pair<std::string, Evidence>> found;
     for (const auto& [usr, e] : apis_) {
-      if (e.depth >= opt_.max_depth) continue;
+      // A converter's callees are its JSON plumbing (normalize a content array).
+      if (e.depth >= opt_.max_depth || e.fields_only) continue;
       auto it = lines_.calls_from.find(usr);
       if (it == lines_.calls_from.end()) continue;
       for (const CallFact* c : it->second) {
@@ -478,7 +512,7 @@ class FeatureInference {
   bool tied(const TypeFact& t, const std::string& usr, std::string& why, Loc& where) const {
     if (auto it = type_users_.find(usr); it != type_users_.end())
       for (const FunctionFact* fn : it->second)
-        if (auto a = apis_.find(fn->usr); a != apis_.end()) {
+        if (auto a = apis_.find(fn->usr); a != apis_.end() && !a->second.named_only) {
           why = "is taken or returned by " + fn->qualified;
           where = first_decl(*fn);
           return true;
@@ -574,6 +608,7 @@ class FeatureInference {
         if (apis_.count(fn->usr) || dispatchers_.count(fn->usr)) continue;
         Evidence e{te.confidence - 10, te.depth + 1, {Step{first_decl(*fn), "takes or returns " + t.name}}};
         e.via.insert(e.via.end(), te.via.begin(), te.via.end());
+        e.converter = te.depth == 0;
         changed |= add(apis_, fn->usr, std::move(e));
       }
     }
@@ -721,7 +756,7 @@ class FeatureInference {
       // or answering the method among other work (a fake client in a test),
       // keeps the keys that are the feature's fields.
       const bool all_keys = !e.fields_only && fn.body_end - fn.body_begin.line <= kMaxBodyLines && dense_.count(usr);
-      if (!all_keys && !e.fields_only && e.depth > 0) continue;
+      if (!all_keys && !e.fields_only && !e.converter && e.depth > 0) continue;
       for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{}, {}});
            k != idx_.key_literals.end() && k->in_function == usr; ++k)
         if (all_keys || listed(v_.fields, k->value))
@@ -789,6 +824,17 @@ class FeatureInference {
       for (unsigned l : lines) evident += evident_lines.count({fn.body_begin.file, l});
       if (evident * 3 >= lines.size()) dense_.insert(usr);
     }
+  }
+
+  // The function's locals declared on `at`'s line before it: those its initializer holds.
+  std::vector<const VarFact*> locals_initialised_at(const std::string& usr, Loc at) const {
+    std::vector<const VarFact*> out;
+    if (auto vars = lines_.locals_of.find(usr); vars != lines_.locals_of.end())
+      for (const VarFact* v : vars->second)
+        if (!v->decls.empty() && v->decls.begin()->file == at.file && v->decls.begin()->line == at.line &&
+            v->decls.begin()->column < at.column)
+          out.push_back(v);
+    return out;
   }
 
   static std::vector<Step> with_step(Step first, const std::vector<Step>& rest) {
@@ -886,8 +932,17 @@ class FeatureInference {
     for (const auto& [usr, seeds] : seeds_in_) {
       if (dispatchers_.count(usr)) continue;
       for (const Seed* s : seeds) {
-        // A method string makes a message; a capability key in a capabilities object does not.
-        if (s->feature != f() || !method_lines_.count(std::make_pair(s->at.file, s->at.line))) continue;
+        // A method string makes a message; a capability key in a capabilities
+        // object does not. Inside a feature API, a local initialised from one
+        // of the feature's fields (`const auto& mp = params["modelPreferences"]`)
+        // holds that field's value.
+        if (s->feature != f()) continue;
+        if (!method_lines_.count(std::make_pair(s->at.file, s->at.line))) {
+          if (s->anchor == "field" && apis_.count(usr))
+            for (const VarFact* v : locals_initialised_at(usr, s->at))
+              report_refs(v->usr, kSeedVariable - 5, "uses " + v->name + ", which holds a " + f() + " message field", {Step{s->at, s->what}});
+          continue;
+        }
         auto vars = lines_.locals_of.find(usr);
         if (vars == lines_.locals_of.end()) continue;
         for (const VarFact* v : vars->second) {

@@ -20,8 +20,8 @@ const std::vector<FeatureVocabulary>& feature_vocabulary() {
        {"messages", "role", "content", "modelPreferences", "hints", "costPriority", "speedPriority",
         "intelligencePriority", "systemPrompt", "includeContext", "temperature", "maxTokens", "stopSequences",
         "metadata", "tools", "toolChoice", "mode", "model", "stopReason", "toolUseId", "isError",
-        // wire values of stopReason
-        "endTurn", "stopSequence", "toolUse"}},
+        // wire values of stopReason, and of the content types only sampling carries
+        "endTurn", "stopSequence", "toolUse", "tool_use", "tool_result"}},
       {"logging",
        {"LoggingLevel", "SetLevelRequest", "SetLevelRequestParams", "LoggingMessageNotification",
         "LoggingMessageNotificationParams", "LoggingCapability"},

@@ -1,0 +1,187 @@
+#include "auth/metadata_proxy.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "auth/challenge.hpp"
+#include "auth/resource_metadata.hpp"
+#include "upstream/http_connection_pool.hpp"
+#include "upstream/http_upstream.hpp"
+#include "upstream/http_url.hpp"
+
+namespace mcp::auth {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+struct ResourceMetadataProxy::Flight {
+  explicit Flight(const asio::strand<asio::any_io_executor>& s) : done(s) {
+    done.expires_at(std::chrono::steady_clock::time_point::max());
+  }
+  asio::steady_timer done;  // cancelled when `reply` is set
+  bridge::Reply reply;
+};
+
+namespace {
+
+bridge::Reply failure(unsigned status, std::string description) {
+  return bridge::Reply{status, json{{"error", status == 404 ? "not_found" : "upstream_error"},
+                                    {"error_description", std::move(description)}}};
+}
+
+// path + query of an absolute URL ("/" when empty).
+std::string target_of(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return "/";
+  std::string t(parsed->encoded_target());
+  return t.empty() ? "/" : t;
+}
+
+}  // namespace
+
+ResourceMetadataProxy::ResourceMetadataProxy(asio::any_io_executor ex, MetadataProxyOptions opts)
+    : opts_(std::move(opts)), strand_(asio::make_strand(ex)) {
+  std::string error;
+  auto url = upstream::parse_http_url(opts_.upstream_url, error);
+  auto origin = origin_of(opts_.upstream_url);
+  if (!url || !origin) throw std::invalid_argument("upstream URL '" + opts_.upstream_url + "': " + error);
+  upstream_origin_ = *origin;
+  upstream::HttpUpstreamOptions tls_opts;
+  tls_opts.ca_file = opts_.ca_file;
+  tls_opts.tls_insecure = opts_.tls_insecure;
+  upstream::HttpConnectionPool::Limits limits;
+  limits.max_connections = 2;
+  limits.max_idle = 0;
+  limits.connect_timeout = opts_.timeout;
+  limits.max_unparsed_bytes = 64 * 1024;
+  pool_ = std::make_shared<upstream::HttpConnectionPool>(
+      ex, *url, url->tls ? upstream::make_upstream_tls_context(tls_opts) : nullptr, limits);
+}
+
+ResourceMetadataProxy::~ResourceMetadataProxy() = default;
+
+void ResourceMetadataProxy::set_public_url(std::string url) {
+  std::lock_guard lock(mu_);
+  public_url_ = std::move(url);
+}
+
+std::string ResourceMetadataProxy::public_url() const {
+  std::lock_guard lock(mu_);
+  return public_url_;
+}
+
+std::string ResourceMetadataProxy::metadata_url() const { return metadata_url_for(public_url()); }
+
+std::string ResourceMetadataProxy::rewrite_challenge(std::string_view www_authenticate) {
+  if (auto named = find_resource_metadata(www_authenticate)) {
+    if (origin_of(*named) == upstream_origin_) {
+      std::lock_guard lock(mu_);
+      upstream_metadata_url_ = *named;
+    } else {
+      spdlog::debug("auth: the upstream's challenge names metadata on another origin; not fetched from there");
+    }
+  }
+  const std::string own = metadata_url();
+  return own.empty() ? std::string(www_authenticate) : rewrite_resource_metadata(www_authenticate, own);
+}
+
+asio::awaitable<bridge::Reply> ResourceMetadataProxy::serve() {
+  co_return co_await asio::co_spawn(strand_, serve_on_strand(shared_from_this()), asio::use_awaitable);
+}
+
+asio::awaitable<bridge::Reply> ResourceMetadataProxy::serve_on_strand(std::shared_ptr<ResourceMetadataProxy> self) {
+  if (self->cached_ && self->opts_.clock() < self->cached_until_) co_return *self->cached_;
+  if (!self->flight_) {
+    self->flight_ = std::make_shared<Flight>(self->strand_);
+    asio::co_spawn(self->strand_, run_flight(self, self->flight_), asio::detached);
+  }
+  auto flight = self->flight_;
+  co_await flight->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_return flight->reply;
+}
+
+asio::awaitable<void> ResourceMetadataProxy::run_flight(std::shared_ptr<ResourceMetadataProxy> self,
+                                                        std::shared_ptr<Flight> flight) {
+  bridge::Reply reply;
+  try {
+    reply = co_await self->fetch_document();
+  } catch (const std::exception& e) {
+    reply = failure(502, std::string("cannot fetch the upstream's protected resource metadata: ") + e.what());
+  }
+  self->cached_ = reply;
+  self->cached_until_ = self->opts_.clock() + (reply.http_status == 200 ? self->opts_.cache_ttl : self->opts_.failure_ttl);
+  flight->reply = std::move(reply);
+  self->flight_.reset();
+  flight->done.cancel();
+}
+
+asio::awaitable<bridge::Reply> ResourceMetadataProxy::fetch_document() {
+  std::vector<std::string> candidates;
+  {
+    std::lock_guard lock(mu_);
+    if (!upstream_metadata_url_.empty()) candidates.push_back(upstream_metadata_url_);
+  }
+  for (auto& u : well_known_metadata_urls(opts_.upstream_url))
+    if (std::find(candidates.begin(), candidates.end(), u) == candidates.end()) candidates.push_back(std::move(u));
+  const std::string public_url = this->public_url();
+  std::string last_error;
+  bool only_not_found = true;
+  for (const auto& url : candidates) {
+    std::pair<unsigned, std::string> got;
+    try {
+      got = co_await get(target_of(url));
+    } catch (const std::exception& e) {
+      last_error = url + ": " + e.what();
+      only_not_found = false;
+      continue;
+    }
+    if (got.first == 404) continue;
+    if (got.first != 200) {
+      last_error = url + ": HTTP " + std::to_string(got.first);
+      only_not_found = false;
+      continue;
+    }
+    auto rewritten = rewrite_prm_document(got.second, public_url);
+    if (auto* doc = std::get_if<json>(&rewritten)) {
+      spdlog::debug("auth: serving the upstream's protected resource metadata from {} as {}", url, public_url);
+      co_return bridge::Reply{200, std::move(*doc)};
+    }
+    last_error = url + ": " + std::get<std::string>(rewritten);
+    only_not_found = false;
+  }
+  if (only_not_found)
+    co_return failure(404, "the upstream serves no protected resource metadata (RFC 9728)");
+  spdlog::warn("auth: no usable protected resource metadata from the upstream: {}", last_error);
+  co_return failure(502, "the upstream's protected resource metadata is unavailable: " + last_error);
+}
+
+asio::awaitable<std::pair<unsigned, std::string>> ResourceMetadataProxy::get(std::string target) {
+  auto lease = co_await pool_->acquire(/*allow_reuse=*/false);
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, pool_->url().host_header);
+  req.set(http::field::user_agent, "mcp-bridge");
+  req.set(http::field::accept, "application/json");
+  req.keep_alive(false);
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(16 * 1024);
+  parser.body_limit(opts_.max_document_bytes);
+  lease->tcp().expires_after(opts_.timeout);
+  co_await lease->with_stream([&](auto& s) { return http::async_write(s, req, asio::use_awaitable); });
+  co_await lease->with_stream(
+      [&](auto& s) { return http::async_read(s, lease->buffer, parser, asio::use_awaitable); });
+  lease->tcp().expires_never();
+  auto& res = parser.get();
+  co_return std::make_pair(res.result_int(), std::move(res.body()));
+}
+
+}  // namespace mcp::auth
