@@ -17,6 +17,7 @@
 #include "frontend/compile_units.hpp"
 #include "frontend/lint_run.hpp"
 #include "frontend/source_scan.hpp"
+#include "frontend/unit_screen.hpp"
 #include "report/reporters.hpp"
 
 namespace fs = std::filesystem;
@@ -31,6 +32,7 @@ enum Exit : int {
   kBadInput = 2,     // usage error, missing/unreadable PATH, broken compile database, bad baseline, unwritable output
   kBadRules = 3,     // rule packs missing or invalid
   kParseFailed = 4,  // libclang could not parse any translation unit
+  kNotAnalysed = 5,  // libclang failed or crashed on some units; the others' findings are reported
 };
 
 const char* kExitCodes =
@@ -41,7 +43,14 @@ const char* kExitCodes =
     "     compile_commands.json, unreadable --baseline, output file not writable, --changed-since\n"
     "     outside a git work tree or naming an unknown revision\n"
     "  3  rule packs missing or invalid (the message names the file, line and rule)\n"
-    "  4  no translation unit could be parsed by libclang\n";
+    "  4  no translation unit could be parsed by libclang\n"
+    "  5  libclang failed or crashed on some translation units (each named on stderr, and in the JSON and\n"
+    "     SARIF output); the other units were linted and their findings reported. 5 wins over 1: the\n"
+    "     findings are incomplete\n"
+    "Warnings on stderr (and in the JSON and SARIF output) do not change the exit code: files skipped by\n"
+    "--max-file-size, dangling or looping symbolic links, compile database entries whose file no longer\n"
+    "exists, and compile database flags mcp-lint drops because they would load code (-fplugin=, -Xclang -load)\n"
+    "or write files (-MJ, -Wp,-MD, --serialize-diagnostics, -save-temps, -ftime-trace, a clang module cache).\n";
 
 const char* kDescription =
     "mcp-lint: find uses of the MCP features deprecated by the 2026-07-28 revision (Roots, Sampling,\n"
@@ -124,7 +133,13 @@ int main(int argc, char** argv) {
   app.add_option("--rules", rules_dir, "Rule pack directory (default: next to the executable, else the source tree's rules/)");
   app.add_option("--color", color, "Colours in text output: auto (only on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  app.add_flag("-q,--quiet", quiet, "No progress bar and no summary on stderr");
+  app.add_flag("-q,--quiet", quiet, "No progress bar and no summary on stderr (warnings and errors are still printed)");
+  std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
+  app.add_option("--max-file-size", max_file_bytes,
+                 "Skip, with a warning, every file to be parsed as a unit that is larger than SIZE (default 8MiB; "
+                 "0: no limit); e.g. 500KiB, 32MiB. Generated code (embedded data) costs libclang about 65 MB and "
+                 "0.6 s per MiB; headers the units include are never skipped")
+      ->transform(CLI::AsSizeValue(false));
   app.add_flag("--print-flags", print_flags,
                "Print the compiler flags inferred for PATH (one per line; used without -p) and exit");
   std::string min_confidence = "medium";
@@ -194,7 +209,9 @@ int main(int argc, char** argv) {
         for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
         return q + "'";
       };
-      for (const auto& u : load_compile_database(compile_db)) {
+      const CompileDatabase db = load_compile_database(compile_db);
+      for (const auto& w : db.warnings) std::cerr << "mcp-lint: warning: " << w << '\n';
+      for (const auto& u : db.units) {
         const bool wanted = roots.empty() || std::any_of(roots.begin(), roots.end(), [&](const std::string& r) {
                               return r[0] != '!' && path_under(u.file, r);
                             });
@@ -246,6 +263,7 @@ int main(int argc, char** argv) {
   if (!no_cache) opts.cache_dir = cache_dir;
   opts.cache_max_bytes = cache_max_mb << 20;
   opts.changed_since = changed_since;
+  opts.max_file_bytes = max_file_bytes;
   LintResult result;
   try {
     result = run_lint(opts, rules);
@@ -261,10 +279,13 @@ int main(int argc, char** argv) {
   std::ofstream file_out;
   if (!output.empty() && !open_output(output, file_out)) return kBadInput;
   std::ostream& out = output.empty() ? std::cout : file_out;
+  // run_lint repaired the text it reports (frontend/output_text.hpp);
+  // `replace` keeps any byte that still slipped through from aborting the run.
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
   if (format == "json") {
-    out << make_json_report(result, summary).dump(2) << '\n';
+    out << make_json_report(result, summary).dump(2, ' ', false, kReplace) << '\n';
   } else if (format == "sarif") {
-    out << make_sarif(result, described, fs::current_path().string()).dump(2) << '\n';
+    out << make_sarif(result, described, fs::current_path().string()).dump(2, ' ', false, kReplace) << '\n';
   } else {
     const bool use_color =
         color == "always" || (color == "auto" && output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
@@ -286,10 +307,15 @@ int main(int argc, char** argv) {
     }
   }
 
+  for (const auto& w : result.warnings) std::cerr << "mcp-lint: warning: " << w << '\n';
+  for (const auto& p : result.problems)
+    if (p.failed) std::cerr << "mcp-lint: error: " << p.message << '\n';
   if (!quiet) {
     std::cerr << "mcp-lint: " << result.units << " translation units, " << result.units_with_errors
-              << " with errors (analysed with error recovery), " << result.units_failed << " failed; "
-              << result.findings.size() << " findings";
+              << " with errors (analysed with error recovery), " << result.units_failed << " failed";
+    if (result.units_crashed) std::cerr << " (" << result.units_crashed << " crashed)";
+    if (result.units_skipped) std::cerr << ", " << result.units_skipped << " skipped (--max-file-size)";
+    std::cerr << "; " << result.findings.size() << " findings";
     if (result.suppressed) std::cerr << ", " << result.suppressed << " suppressed";
     if (result.below_confidence) std::cerr << ", " << result.below_confidence << " below --min-confidence";
     if (!baseline.empty()) std::cerr << ", " << summary.baseline_matched << " known from the baseline";
@@ -306,9 +332,11 @@ int main(int argc, char** argv) {
                 << result.units_affected << " of " << result.units << " units; " << result.not_affected
                 << " findings outside them not reported\n";
     std::size_t shown = 0;
+    const std::size_t with_errors = result.problems.size() - result.units_failed;
     for (const auto& p : result.problems) {
+      if (p.failed) continue;  // printed above as errors
       if (++shown > 5) {
-        std::cerr << "  ... and " << result.problems.size() - 5 << " more units with errors (see --format json)\n";
+        std::cerr << "  ... and " << with_errors - 5 << " more units with errors (see --format json)\n";
         break;
       }
       std::cerr << "  " << p.message << '\n';
@@ -317,6 +345,11 @@ int main(int argc, char** argv) {
   if (result.units > 0 && result.units_failed == result.units) {
     std::cerr << "mcp-lint: error: libclang could not parse any translation unit\n";
     return kParseFailed;
+  }
+  if (result.units_failed > 0) {
+    std::cerr << "mcp-lint: error: " << result.units_failed << " of " << result.units
+              << " translation units were not analysed (exit code 5)\n";
+    return kNotAnalysed;
   }
   if (fail_on != "none") {
     Severity threshold = Severity::warning;

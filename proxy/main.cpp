@@ -29,6 +29,9 @@
 #include "config/logging.hpp"
 #include "downstream/http_listener.hpp"
 #include "downstream/stdio_server.hpp"
+#include "observe/access_log.hpp"
+#include "observe/exposition.hpp"
+#include "observe/metrics_listener.hpp"
 #include "translate/protocol.hpp"
 #include "upstream/http_upstream.hpp"
 #include "upstream/stdio_upstream.hpp"
@@ -132,6 +135,22 @@ int main(int argc, char* argv[]) {
   config::setup_logging(cfg.log_level, cfg.log_format);
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe or socket is an error code, not a fatal signal
 
+  // Observability (observe/): the access log, off unless --access-log.
+  std::shared_ptr<observe::AccessLog> access_log;
+  if (!cfg.access_log.empty()) {
+    try {
+      access_log = observe::AccessLog::open(cfg.access_log);
+    } catch (const std::exception& e) {
+      spdlog::critical("--access-log {}: {}", cfg.access_log, e.what());
+      return 2;
+    }
+    observe::metrics().access_log_dropped = [weak = std::weak_ptr<observe::AccessLog>(access_log)] {
+      auto log = weak.lock();
+      return log ? log->dropped() : std::uint64_t{0};
+    };
+    spdlog::info("access log: one JSON line per request to {}", cfg.access_log == "-" ? "stdout" : cfg.access_log);
+  }
+
   auto keys = load_state_keys(cfg);
   if (auto* problem = std::get_if<std::string>(&keys)) {
     spdlog::critical("requestState keys: {}", *problem);
@@ -161,6 +180,22 @@ int main(int argc, char* argv[]) {
     return 1;
   }
 
+  // GET /metrics on its own address (--metrics-listen), in either mode.
+  std::shared_ptr<observe::MetricsListener> metrics_listener;
+  if (!cfg.metrics_host.empty()) {
+    observe::MetricsListenerOptions mo;
+    mo.host = cfg.metrics_host;
+    mo.port = cfg.metrics_port;
+    mo.render = [] { return observe::render_text(observe::metrics()); };
+    metrics_listener = std::make_shared<observe::MetricsListener>(ioc.get_executor(), std::move(mo));
+    try {
+      metrics_listener->start();
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot listen on {}:{} for --metrics-listen: {}", cfg.metrics_host, cfg.metrics_port, e.what());
+      return 1;
+    }
+  }
+
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   int exit_code = 0;
   // Both live until ioc.run() returns (the handlers below refer to them).
@@ -171,6 +206,7 @@ int main(int argc, char* argv[]) {
     downstream::StdioServerOptions so;
     so.max_line_bytes = cfg.max_stdio_line_bytes;
     so.drain_timeout = cfg.drain_timeout;
+    so.access_log = access_log;
     stdio_server = std::make_shared<downstream::StdioServer>(ioc.get_executor(), bridge, so, STDIN_FILENO, STDOUT_FILENO);
     asio::co_spawn(
         ioc,
@@ -189,6 +225,7 @@ int main(int argc, char* argv[]) {
       if (ec) return;
       spdlog::info("signal {}: finishing in-flight requests, then exiting", sig);
       stdio_server->stop();
+      if (metrics_listener) metrics_listener->stop();
       signals.async_wait([&](boost::system::error_code ec2, int) {
         if (!ec2) ioc.stop();  // second signal: stop now
       });
@@ -203,6 +240,7 @@ int main(int argc, char* argv[]) {
     ho.request_read_timeout = cfg.request_read_timeout;
     ho.idle_timeout = cfg.idle_timeout;
     ho.access = downstream::make_access_policy(cfg.listen_host, cfg.allowed_hosts, cfg.allowed_origins);
+    ho.access_log = access_log;
     bridge::ForwardOptions fo;
     fo.connect_timeout = cfg.peer_connect_timeout;
     fo.response_timeout = cfg.upstream_timeout + std::chrono::seconds(30);  // the owner answers within its own bound
@@ -234,6 +272,7 @@ int main(int argc, char* argv[]) {
     signals.async_wait([&](boost::system::error_code ec, int sig) {
       if (ec) return;
       spdlog::info("signal {}: graceful shutdown (drain up to {} ms)", sig, cfg.drain_timeout.count());
+      if (metrics_listener) metrics_listener->stop();
       asio::co_spawn(
           ioc,
           [&]() -> asio::awaitable<void> {
@@ -255,6 +294,7 @@ int main(int argc, char* argv[]) {
   for (unsigned i = 1; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  if (access_log) access_log->flush();
   spdlog::info("mcp-bridge stopped");
   spdlog::shutdown();
   return exit_code;

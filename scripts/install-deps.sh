@@ -21,6 +21,7 @@ PACKAGES=(
   llvm-19                     # llvm-symbolizer: sanitizer stacks, and TSan suppressions match by name
   wrk                         # load generator for bench/
   nginx                       # load balancer in front of three bridge replicas (tests/integration/replicas.sh)
+  python3-prometheus-client   # parses the bridge's /metrics in tests/observe (the Prometheus project's own parser)
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -191,6 +191,40 @@ YAML::Node load_yaml(const std::string& path, const char* what) {
 
 bool is_http_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
 
+bool lower_word(const std::string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c); });
+}
+
+// Lower-case words (identifier words are matched lower-cased).
+std::vector<std::string> word_list(const YAML::Node& n, const std::string& key, const std::string& where, Problems& p) {
+  auto words = string_list(n, key, where, p);
+  for (const auto& w : words)
+    if (!lower_word(w)) p.add(n, where, "'" + key + "' entries must be lower-case letters and digits (got '" + w + "')");
+  return words;
+}
+
+// A feature's `inference` block: `words` required, the other lists optional.
+FeatureVocabulary parse_vocabulary(const YAML::Node& n, const std::string& id, const std::string& where, Problems& p) {
+  FeatureVocabulary v;
+  v.feature = id;
+  if (!n.IsMap()) {
+    p.add(n, where, "'inference' must be a mapping with 'words'");
+    return v;
+  }
+  check_keys(n, {"schema_types", "weak_types", "words", "fields", "levels"}, where + ": inference", p);
+  auto optional = [&](const char* key) {
+    YAML::Node list = n[key];
+    return list.IsDefined() && !list.IsNull() ? string_list(list, key, where + ": inference", p) : std::vector<std::string>{};
+  };
+  if (YAML::Node w = n["words"]; w.IsDefined() && !w.IsNull()) v.words = word_list(w, "words", where + ": inference", p);
+  else p.add(n, where + ": inference", "missing required field 'words'");
+  v.strong_types = optional("schema_types");
+  v.weak_types = optional("weak_types");
+  v.fields = optional("fields");
+  if (YAML::Node l = n["levels"]; l.IsDefined() && !l.IsNull()) v.levels = word_list(l, "levels", where + ": inference", p);
+  return v;
+}
+
 }  // namespace
 
 FeatureCatalog load_feature_file(const std::string& path) {
@@ -198,7 +232,9 @@ FeatureCatalog load_feature_file(const std::string& path) {
   if (!root.IsMap()) throw RulePackError(path + ": a feature catalog must be a mapping with 'features'");
   Problems p(path);
   FeatureCatalog catalog;
-  check_keys(root, {"features"}, "", p);
+  check_keys(root, {"features", "capability_words"}, "", p);
+  if (YAML::Node w = root["capability_words"]; w.IsDefined() && !w.IsNull())
+    catalog.capability_words = word_list(w, "capability_words", "", p);
   YAML::Node list = root["features"];
   if (!list.IsDefined() || !list.IsSequence() || list.size() == 0) {
     p.add(root, "", "'features' must be a non-empty list");
@@ -213,7 +249,7 @@ FeatureCatalog load_feature_file(const std::string& path) {
       Feature f;
       f.id = scalar(fn, "id", where, p);
       if (!f.id.empty()) where = "feature '" + f.id + "'";
-      check_keys(fn, {"id", "title", "deadline", "link", "rule_prefix"}, where, p);
+      check_keys(fn, {"id", "title", "deadline", "link", "rule_prefix", "inference"}, where, p);
       if (!f.id.empty() && !valid_id(f.id)) p.add(fn["id"], where, "id must be lower-case letters, digits, '-', '_' or '.'");
       if (!f.id.empty() && catalog.find(f.id)) p.add(fn["id"], where, "duplicate feature id");
       f.title = scalar(fn, "title", where, p);
@@ -224,6 +260,7 @@ FeatureCatalog load_feature_file(const std::string& path) {
       if (f.rule_prefix.empty()) f.rule_prefix = f.id + "-";
       else if (!valid_id(f.rule_prefix) || f.rule_prefix.back() != '-')
         p.add(fn["rule_prefix"], where, "rule_prefix must be a valid id ending with '-' (got '" + f.rule_prefix + "')");
+      if (YAML::Node inf = fn["inference"]; inf.IsDefined() && !inf.IsNull()) f.inference = parse_vocabulary(inf, f.id, where, p);
       catalog.features.push_back(std::move(f));
     }
     // A rule id must name exactly one feature: no prefix may begin another.

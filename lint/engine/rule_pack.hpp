@@ -2,6 +2,7 @@
 // Rule packs: data loaded from rules/*.yaml (see rules/README.md for the format).
 // The engine knows nothing of any particular rule; it only knows matcher kinds.
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,6 +10,24 @@
 #include "engine/finding.hpp"
 
 namespace mcp_lint {
+
+// What the cross-unit inference knows of a feature beyond its rules' hits: the
+// schema's names for its types and fields, and the words projects name its
+// code with (a feature's `inference` in features.yaml; rules/README.md,
+// "Inference vocabulary"). Data, like the rules: the engine knows no feature.
+struct FeatureVocabulary {
+  std::string feature;                    // the feature's id
+  std::vector<std::string> strong_types;  // `schema_types`: schema type names specific enough on their own
+  std::vector<std::string> weak_types;    // schema names that need a tie to the feature ("Root")
+  std::vector<std::string> words;         // identifier words (lower-case, adjacent words joined) hinting at it
+  // JSON field names of the feature's messages and their enumerated wire
+  // values ("endTurn"), exact spelling: in a function converting them to
+  // another protocol's (an LLM provider's), these keys are the feature's.
+  std::vector<std::string> fields;
+  // A scale of names (the MCP log levels): an enum or a string table naming
+  // most of them is the feature's once tied to it. Empty: none.
+  std::vector<std::string> levels;
+};
 
 // A feature rules belong to, from the rules directory's features.yaml (the
 // one place features are defined; format in rules/README.md, "Features").
@@ -18,11 +37,16 @@ struct Feature {
   std::string deadline;     // status and earliest removal, shown in --report and SARIF help
   std::string link;         // the specification page, http(s)
   std::string rule_prefix;  // every rule id of this feature begins with it ("<id>-" unless set)
+  std::optional<FeatureVocabulary> inference;  // absent: only the rules' hits are reported
 };
 
 // The features in display order (the order of features.yaml).
 struct FeatureCatalog {
   std::vector<Feature> features;
+  // Words that mark a capabilities object in an identifier ("capabilit" in
+  // `ServerCapabilitiesBuilder`): a function named for a feature there is an
+  // accessor of its capability (features.yaml `capability_words`).
+  std::vector<std::string> capability_words;
   const Feature* find(const std::string& id) const;
   // Position in display order; unknown features sort last.
   std::size_t rank(const std::string& id) const;

@@ -22,6 +22,7 @@
 #include "frontend/changed_files.hpp"
 #include "frontend/compile_units.hpp"
 #include "frontend/include_probe.hpp"
+#include "frontend/output_text.hpp"
 #include "frontend/progress.hpp"
 #include "frontend/source_scan.hpp"
 #include "frontend/unit_outcome.hpp"
@@ -39,6 +40,19 @@ struct RunCache {
   cache::FileHashes hashes;
 };
 
+// Why clang_parseTranslationUnit2 gave no unit. CXError_Crashed: clang
+// crashed (a signal or a fatal error) inside libclang's crash recovery,
+// which unwound the parse; the process and the other units carry on.
+std::string parse_failure(CXErrorCode rc, const std::string& file) {
+  switch (rc) {
+    case CXError_Crashed: return "libclang crashed while parsing " + file + " (the unit is not analysed)";
+    case CXError_InvalidArguments: return "libclang could not parse " + file + ": invalid arguments";
+    case CXError_ASTReadError:
+      return "libclang could not parse " + file + ": cannot read a precompiled header or module file its flags name";
+    default: return "libclang could not parse " + file + " (error " + std::to_string(static_cast<int>(rc)) + ")";
+  }
+}
+
 // Parses one unit with libclang: its rule hits, index facts and the files it read.
 UnitOutcome parse_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
                        bool collect_facts) {
@@ -54,7 +68,8 @@ UnitOutcome parse_unit(CXIndex index, const CompileUnit& unit, const RuleEngine&
                                                       nullptr, 0, flags, &tu);
   if (rc != CXError_Success || !tu) {
     out.failed = true;
-    out.message = "libclang could not parse the unit (error " + std::to_string(static_cast<int>(rc)) + ")";
+    out.crashed = rc == CXError_Crashed;
+    out.message = parse_failure(rc, unit.file);
     return out;
   }
   const unsigned nd = clang_getNumDiagnostics(tu);
@@ -98,7 +113,12 @@ UnitOutcome lint_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& 
   for (const auto* files : {&out.included, &out.not_found})
     for (const auto& f : *files) entry.manifest.push_back(cache::ManifestEntry{f, cache.hashes.of(f)});
   entry.payload = outcome_to_payload(out);
-  cache.store->store(key, unit.file, entry);
+  try {
+    cache.store->store(key, unit.file, entry);
+  } catch (const nlohmann::json::exception&) {
+    // Invalid UTF-8 in a path or an identifier cannot be stored as JSON
+    // (repairing it would change what it names): that unit is not cached.
+  }
   return out;
 }
 
@@ -190,7 +210,7 @@ void add_inferred(LintResult& result, const HitMap& hits, index::ProjectIndex& i
         inference::Seed{h.rule->feature, index::Loc{idx.intern(h.abs_file), h.line, h.column}, what, h.rule->anchor});
     reported.emplace(h.rule->feature, h.abs_file, h.line);
   }
-  const auto inferred = inference::infer(idx, seeds);
+  const auto inferred = inference::infer(idx, seeds, rules.features);
   auto where = [&](index::Loc l) { return display_path(idx.path(l.file), base) + ":" + std::to_string(l.line); };
   std::map<std::string, std::size_t> rule_of;
   for (const auto& inf : inferred) {
@@ -269,8 +289,11 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   std::vector<std::string> pending_headers;  // inferred mode: headers no unit includes
   bool header_phase = false;
   std::vector<std::string> header_args;
+  std::vector<std::string> warnings;
   if (!options.compile_db.empty()) {
-    auto db_units = load_compile_database(options.compile_db);
+    CompileDatabase db = load_compile_database(options.compile_db);
+    warnings = std::move(db.warnings);
+    auto& db_units = db.units;
     if (options.paths.empty()) {
       units = std::move(db_units);
       // Without PATHs the scope is everything but the build tree (fetched
@@ -281,6 +304,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     } else {
       SourceTree tree = scan_paths(options.paths);
       roots = tree.roots;
+      warnings.insert(warnings.end(), tree.warnings.begin(), tree.warnings.end());
       std::set<std::string> listed(tree.sources.begin(), tree.sources.end());
       std::set<std::string> in_db;
       for (auto& u : db_units) {
@@ -300,6 +324,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   } else {
     SourceTree tree = scan_paths(options.paths.empty() ? std::vector<std::string>{"."} : options.paths);
     roots = tree.roots;
+    warnings.insert(warnings.end(), tree.warnings.begin(), tree.warnings.end());
     const auto args = inferred_args(tree.include_dirs);
     for (const auto& s : tree.sources) units.push_back(CompileUnit{s, args, false});
     pending_headers = tree.headers;
@@ -331,6 +356,8 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     changed = changed_since(options.changed_since, repo_dir);
   }
 
+  std::size_t skipped = drop_oversized(units, options.max_file_bytes, warnings);
+
   // 2. Parse and walk, in parallel (or take units from the cache).
   const RuleEngine engine(rules);
   const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -354,6 +381,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     std::vector<CompileUnit> header_units;
     for (const auto& h : pending_headers)
       if (!included.count(h)) header_units.push_back(CompileUnit{h, header_args, false});
+    skipped += drop_oversized(header_units, options.max_file_bytes, warnings);
     progress.add_total(0);
     auto more = lint_all(header_units, engine, scope, jobs, merge_into, progress, run_cache);
     for (std::size_t i = 0; i < header_units.size(); ++i) units.push_back(header_units[i]);
@@ -370,12 +398,15 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   //    declaration matched by its type reference and its variable, counts once).
   LintResult result;
   result.units = units.size();
+  result.units_skipped = skipped;
+  result.warnings = std::move(warnings);
   HitMap merged;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const auto& o = outcomes[i];
     if (o.failed) ++result.units_failed;
+    if (o.crashed) ++result.units_crashed;
     if (o.had_errors) ++result.units_with_errors;
-    if (o.failed || o.had_errors) result.problems.push_back(UnitProblem{units[i].file, o.message});
+    if (o.failed || o.had_errors) result.problems.push_back(UnitProblem{units[i].file, o.message, o.failed});
     for (const auto& h : o.hits) {
       auto key = std::make_tuple(h.rule->full_id, h.abs_file, h.line);
       auto it = merged.find(key);
@@ -418,6 +449,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   std::erase_if(result.findings, [&](const Finding& f) { return f.confidence < options.min_confidence; });
   result.below_confidence = before - result.findings.size();
   std::sort(result.findings.begin(), result.findings.end(), finding_less);
+  make_valid_utf8(result);
   return result;
 }
 

@@ -9,6 +9,7 @@
 #include "cache/result_cache.hpp"
 #include "engine/finding.hpp"
 #include "engine/rule_pack.hpp"
+#include "frontend/unit_screen.hpp"
 
 namespace mcp_lint {
 
@@ -26,11 +27,14 @@ struct LintOptions {
   // A git revision: every unit still feeds the index, but only the findings of
   // the units the diff since it affects are reported (lint/README.md, "Incremental runs").
   std::string changed_since;
+  // Units whose main file is larger are skipped with a warning (unit_screen.hpp); 0: no limit.
+  std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
 };
 
 struct UnitProblem {
   std::string file;
   std::string message;  // first error diagnostic, or why parsing failed
+  bool failed = false;  // not analysed at all: libclang failed or crashed on it
 };
 
 struct LintResult {
@@ -38,7 +42,10 @@ struct LintResult {
   std::size_t suppressed = 0;
   std::size_t units = 0;             // translation units parsed
   std::size_t units_with_errors = 0; // parsed with error recovery (missing headers, ...)
-  std::size_t units_failed = 0;      // libclang could not parse at all
+  std::size_t units_failed = 0;      // libclang could not parse at all (failed or crashed)
+  std::size_t units_crashed = 0;     // of units_failed: libclang crashed (and recovered)
+  std::size_t units_skipped = 0;     // over LintOptions::max_file_bytes, not parsed
+  std::vector<std::string> warnings; // skipped files and links, stale database entries, dropped flags
   std::vector<UnitProblem> problems; // one per unit with errors or failure, sorted by file
   std::vector<Rule> inferred_rules;  // the rules of inferred findings ("inferred/<feature>-use")
   std::size_t below_confidence = 0;  // findings dropped by min_confidence

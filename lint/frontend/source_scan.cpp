@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -22,6 +23,30 @@ bool skipped_directory(const fs::path& dir) {
   if (name[0] == '.' && name != "." && name != "..") return true;
   return name == "build" || name.rfind("build-", 0) == 0 || name.rfind("cmake-build-", 0) == 0 || name == "_deps" ||
          name == "CMakeFiles" || name == "node_modules";
+}
+
+// The real path of the file a symbolic link met in the walk leads to, when it
+// is to be linted: a regular file under one of the PATHs.
+std::optional<std::string> linked_file(const fs::path& link, const std::vector<std::string>& roots,
+                                       std::vector<std::string>& warnings) {
+  const std::string name = link.string();
+  const bool wanted = is_source_file(name) || is_header_file(name);
+  std::error_code ec;
+  const fs::file_status st = fs::status(link, ec);
+  if (ec || !fs::exists(st)) {
+    if (wanted)
+      warnings.push_back(name + ": " +
+                         (ec == std::errc::too_many_symbolic_link_levels ? "symbolic link loop"
+                                                                          : "dangling symbolic link (its target does not exist)") +
+                         ", skipped");
+    return std::nullopt;
+  }
+  if (!wanted || !fs::is_regular_file(st)) return std::nullopt;  // links to directories are not followed
+  const std::string target = fs::canonical(link, ec).string();
+  if (ec) return std::nullopt;
+  for (const auto& r : roots)
+    if (path_under(target, r)) return target;
+  return std::nullopt;
 }
 
 void check_readable(const std::string& file) {
@@ -56,10 +81,16 @@ bool path_under(const std::string& path, const std::string& root) {
 SourceTree scan_paths(const std::vector<std::string>& paths) {
   SourceTree tree;
   std::set<std::string> sources, headers, dirs;
+  std::vector<std::string> all_roots;  // a link may lead into a PATH walked later
+  for (const auto& p : paths) all_roots.push_back(normalize_path(p));
   for (const auto& p : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(p, ec);
-    if (ec || !fs::exists(st)) throw InputError(p + ": no such file or directory");
+    if (ec && ec != std::errc::no_such_file_or_directory) throw InputError(p + ": " + ec.message());
+    if (!fs::exists(st)) {
+      if (fs::is_symlink(fs::symlink_status(p, ec))) throw InputError(p + ": dangling symbolic link (its target does not exist)");
+      throw InputError(p + ": no such file or directory");
+    }
     const std::string root = normalize_path(p);
     tree.roots.push_back(root);
     if (fs::is_regular_file(st)) {
@@ -78,6 +109,13 @@ SourceTree scan_paths(const std::vector<std::string>& paths) {
     dirs.insert(root);
     for (; it != end; it.increment(ec)) {
       if (ec) throw InputError(p + ": cannot read directory: " + ec.message());
+      if (it->is_symlink(ec)) {
+        auto target = linked_file(it->path(), all_roots, tree.warnings);
+        if (!target) continue;
+        if (is_source_file(it->path().string())) sources.insert(*target);
+        else if (is_header_file(it->path().string())) headers.insert(*target);
+        continue;
+      }
       if (it->is_directory(ec)) {
         if (skipped_directory(it->path())) it.disable_recursion_pending();
         continue;

@@ -20,11 +20,17 @@ struct SourceTree {
   std::vector<std::string> headers;       // absolute, sorted
   std::vector<std::string> include_dirs;  // every directory holding headers, and its ancestors up to the PATH
   std::vector<std::string> roots;         // the PATHs, absolute and normalised
+  std::vector<std::string> warnings;      // dangling or looping symbolic links named like sources, skipped
 };
 
 // Walks each PATH (a file or a directory, recursively). Skips hidden
 // directories and build trees (build*, cmake-build-*, _deps, CMakeFiles,
 // node_modules). Throws InputError for a missing or unreadable PATH.
+// Symbolic links: a link to a directory is not followed (so a link loop
+// cannot recurse, and no tree is walked twice); a link to a file counts as
+// its target, linted once, when the target lies under a PATH (else it is not
+// followed either); a dangling or looping link named like a source or header
+// is skipped with a warning.
 SourceTree scan_paths(const std::vector<std::string>& paths);
 
 // Absolute, lexically normal form of a path (symlinks resolved when it exists).

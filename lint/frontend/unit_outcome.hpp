@@ -17,6 +17,7 @@ struct UnitOutcome {
   std::vector<RawHit> hits;
   bool had_errors = false;
   bool failed = false;                 // libclang could not parse it at all (never cached)
+  bool crashed = false;                // of failed: libclang crashed on it (its crash recovery caught it)
   std::string message;                 // first error diagnostic, or why parsing failed
   std::vector<std::string> included;   // every file the unit included (real paths), in inclusion order
   std::vector<std::string> not_found;  // where a missing #include was looked for (creating one changes the unit)

@@ -113,8 +113,10 @@ nlohmann::json make_sarif(const LintResult& result, const RuleSet& rules, const 
   if (base.empty() || base.back() != '/') base += '/';
   nlohmann::json notifications = nlohmann::json::array();
   for (const auto& p : result.problems)
-    notifications.push_back({{"level", "note"},
-                             {"message", {{"text", "analysed with error recovery: " + p.file + ": " + p.message}}}});
+    notifications.push_back(p.failed ? nlohmann::json{{"level", "error"}, {"message", {{"text", p.message}}}}
+                                     : nlohmann::json{{"level", "note"},
+                                                      {"message", {{"text", "analysed with error recovery: " + p.file + ": " + p.message}}}});
+  for (const auto& w : result.warnings) notifications.push_back({{"level", "warning"}, {"message", {{"text", w}}}});
   return nlohmann::json{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
@@ -127,7 +129,7 @@ nlohmann::json make_sarif(const LintResult& result, const RuleSet& rules, const 
              {"informationUri", "https://modelcontextprotocol.io/specification/2026-07-28"},
              {"rules", driver_rules}}}}},
          {"originalUriBaseIds", {{"SRCROOT", {{"uri", "file://" + uri_encode(base)}}}}},
-         {"invocations", {{{"executionSuccessful", true}, {"toolExecutionNotifications", notifications}}}},
+         {"invocations", {{{"executionSuccessful", result.units_failed == 0}, {"toolExecutionNotifications", notifications}}}},
          {"results", results}}}}};
 }
 

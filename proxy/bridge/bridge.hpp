@@ -9,6 +9,7 @@
 // everything JSON-RPC and MCP lives here or in translate/.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,10 @@ struct DownstreamRequest {
   bool via_http = true;
   // The request carries kForwardedHeader (HTTP only).
   bool from_peer = false;
+  // Non-null: the bridge writes here the serial() of the upstream session
+  // that served the request (the access log's "session"); the caller keeps it
+  // alive until handle() completes.
+  std::uint64_t* upstream_session = nullptr;
 };
 
 struct Reply {

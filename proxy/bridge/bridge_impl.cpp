@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "auth/challenge.hpp"
+#include "observe/request_observation.hpp"
 #include "bridge/server_requests.hpp"
 #include "upstream/http_upstream.hpp"
 #include "translate/tasks.hpp"
@@ -344,6 +345,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
                           std::string("Upstream server unavailable: ") + e.what());
   }
   const json& initialize_result = session->initialize_result();
+  if (request.upstream_session) *request.upstream_session = session->serial();
 
   // subscriptions/listen: a long-lived stream (bridge/subscriptions.hpp).
   if (info.route == MethodRoute::Listen)
@@ -478,6 +480,7 @@ asio::awaitable<json> BridgeImpl::call_upstream(std::shared_ptr<UpstreamSession>
   // First completion wins; a cancelled call makes the session send
   // notifications/cancelled upstream. Cancelling handle() cancels both.
   const auto limit = opts_.request_timeout;
+  const observe::UpstreamCallTimer timer(request);
   co_return co_await upstream::with_timeout(
       session->call(std::move(request), std::move(on_notification), std::move(context)), limit,
       [limit] { return UpstreamTimeout("no response within " + std::to_string(limit.count()) + " ms"); });

@@ -18,6 +18,7 @@
 #include <cctype>
 
 #include "bridge/mrtr_forward.hpp"
+#include "observe/request_observation.hpp"
 #include "translate/input_required.hpp"
 #include "translate/jsonrpc.hpp"
 #include "translate/protocol.hpp"
@@ -62,6 +63,7 @@ asio::awaitable<void> run_call(std::shared_ptr<CallRegistry> calls, std::shared_
     if (auto e = weak.lock()) e->notify(n);
   };
   auto ex = co_await asio::this_coro::executor;
+  const observe::UpstreamCallTimer timer(request);
   try {
     auto [order, call_error, response, cancel_error] =
         co_await asio::experimental::make_parallel_group(

@@ -76,6 +76,11 @@ struct BridgeConfig {
   std::string advertise_url;                            // --advertise-url; empty: http://<bound address>
   std::chrono::milliseconds peer_connect_timeout{3'000};  // --peer-connect-timeout-ms
 
+  // --- observability (observe/)
+  std::string metrics_host;         // --metrics-listen HOST:PORT; empty: no /metrics endpoint
+  std::uint16_t metrics_port = 0;   // 0 = an ephemeral port (logged at start)
+  std::string access_log;           // --access-log PATH, or "-" for stdout; empty: off
+
   // --- logging
   std::string log_level = "info";
   LogFormat log_format = LogFormat::Text;

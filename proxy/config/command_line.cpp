@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -36,35 +38,35 @@ bool is_ip_literal(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// HOST:PORT, [IPv6]:PORT; "localhost" means 127.0.0.1.
-void parse_listen(const std::string& text, BridgeConfig& cfg) {
+// HOST:PORT, [IPv6]:PORT; "localhost" means 127.0.0.1. `option` names the
+// option in errors (--listen, --metrics-listen).
+std::pair<std::string, std::uint16_t> parse_host_port(const std::string& text, const std::string& option) {
   std::string host, port;
   if (!text.empty() && text.front() == '[') {
     auto close = text.find(']');
     if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
-      throw CLI::ValidationError("--listen", "expected [IPv6]:PORT, got '" + text + "'");
+      throw CLI::ValidationError(option, "expected [IPv6]:PORT, got '" + text + "'");
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     auto colon = text.rfind(':');
-    if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + text + "'");
+    if (colon == std::string::npos) throw CLI::ValidationError(option, "expected HOST:PORT, got '" + text + "'");
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
   if (host == "localhost") host = "127.0.0.1";
   if (!is_ip_literal(host))
-    throw CLI::ValidationError("--listen", "host must be an IP address or localhost, got '" + host + "'");
+    throw CLI::ValidationError(option, "host must be an IP address or localhost, got '" + host + "'");
   unsigned long value = 0;
   try {
     std::size_t used = 0;
     value = std::stoul(port, &used);
     if (used != port.size()) throw std::invalid_argument("trailing");
   } catch (const std::exception&) {
-    throw CLI::ValidationError("--listen", "port must be a number 0-65535, got '" + port + "'");
+    throw CLI::ValidationError(option, "port must be a number 0-65535, got '" + port + "'");
   }
-  if (value > 65535) throw CLI::ValidationError("--listen", "port must be 0-65535, got " + port);
-  cfg.listen_host = host;
-  cfg.listen_port = static_cast<std::uint16_t>(value);
+  if (value > 65535) throw CLI::ValidationError(option, "port must be 0-65535, got " + port);
+  return {host, static_cast<std::uint16_t>(value)};
 }
 
 std::pair<std::string, std::string> split_key_value(const std::string& text, char sep, const std::string& option) {
@@ -141,7 +143,7 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
                                  "(e.g. listen = \"127.0.0.1:9000\", max-body-bytes = 1048576); the command line wins")
       ->type_name("FILE");
 
-  std::string listen, cache_scope = cfg.cache_scope, log_format = "text";
+  std::string listen, metrics_listen, cache_scope = cfg.cache_scope, log_format = "text";
   std::vector<std::string> headers, envs, overrides;
   std::uint64_t request_timeout = cfg.request_read_timeout.count(), idle_timeout = cfg.idle_timeout.count(),
                 upstream_timeout = cfg.upstream_timeout.count(), drain_timeout = cfg.drain_timeout.count(),
@@ -320,6 +322,19 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       ->check(CLI::ExistingDirectory)
       ->group("Multi round-trip requests");
 
+  // Observability
+  app.add_option("--metrics-listen", metrics_listen,
+                 "Serve Prometheus metrics at http://HOST:PORT/metrics, a listener of its own (never on the MCP "
+                 "address); HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:9464; port 0 picks one (logged) [default: off]")
+      ->type_name("HOST:PORT")
+      ->group("Observability");
+  app.add_option("--access-log", cfg.access_log,
+                 "Write one JSON line per request (time, transport, method, tool, outcome, status, duration_ms, "
+                 "session, trace_id; never tokens) to this file, appending, or to stdout with '-' (not with "
+                 "--stdio); written off the io threads, lines dropped and counted when it falls behind [default: off]")
+      ->type_name("PATH|-")
+      ->group("Observability");
+
   // Logging
   app.add_option("--log-level", cfg.log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
@@ -333,7 +348,11 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
   try {
     app.parse(static_cast<int>(ours.size()), ours.data());
 
-    if (!listen.empty()) parse_listen(listen, cfg);
+    if (!listen.empty()) std::tie(cfg.listen_host, cfg.listen_port) = parse_host_port(listen, "--listen");
+    if (!metrics_listen.empty())
+      std::tie(cfg.metrics_host, cfg.metrics_port) = parse_host_port(metrics_listen, "--metrics-listen");
+    if (cfg.access_log == "-" && cfg.stdio)
+      throw CLI::ValidationError("--access-log", "'-' (stdout) cannot be used with --stdio: stdout carries MCP messages");
     cfg.cache_scope = cache_scope;
     cfg.log_format = log_format == "json" ? LogFormat::Json : LogFormat::Text;
     cfg.request_read_timeout = std::chrono::milliseconds(request_timeout);

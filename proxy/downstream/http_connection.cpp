@@ -23,6 +23,7 @@
 
 #include "bridge/mrtr_forward.hpp"
 #include "bridge/peer_forwarder.hpp"
+#include "observe/request_observation.hpp"
 #include "translate/protocol.hpp"
 #include "translate/wire_text.hpp"
 
@@ -178,6 +179,7 @@ asio::awaitable<bool> HttpConnection::serve_one() {
   }
 
   const HttpRequest& req = parser.get();
+  observe::metrics().received_bytes.inc(req.body().size());
   bool keep_alive = req.keep_alive() && !ctx_->stopping.load();
   auto routed = route(req);
   if (auto* rej = std::get_if<Rejection>(&routed)) {
@@ -233,18 +235,25 @@ asio::awaitable<void> HttpConnection::serve_resource_metadata(const HttpRequest&
 }
 
 asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool keep_alive) {
+  // Metrics and the access log line of this request (cancelled if never finished).
+  observe::RequestObservation observed("http", ctx_->options.access_log);
+  auto reject = [&](const Rejection& r) {
+    observed.finish(observe::Outcome::Rejected, r.status);
+    return write_rejection(r, req.version(), keep_alive);
+  };
   if (auto r = check_origin_and_host(req, ctx_->options.access)) {
     spdlog::warn("http {}: 403 Host '{}' Origin '{}'", peer_, std::string(req[http::field::host]),
                  std::string(req[http::field::origin]));
-    co_return co_await write_rejection(*r, req.version(), keep_alive);
+    co_return co_await reject(*r);
   }
-  if (auto r = check_content_negotiation(req)) co_return co_await write_rejection(*r, req.version(), keep_alive);
+  if (auto r = check_content_negotiation(req)) co_return co_await reject(*r);
   auto parsed = parse_body(req.body());
-  if (auto* r = std::get_if<Rejection>(&parsed)) co_return co_await write_rejection(*r, req.version(), keep_alive);
+  if (auto* r = std::get_if<Rejection>(&parsed)) co_return co_await reject(*r);
   json& message = std::get<json>(parsed);
+  observed.begin(message, req["traceparent"]);
   if (auto r = check_standard_headers(req, message)) {
     spdlog::debug("http {}: 400 header mismatch: {}", peer_, r->body.dump());
-    co_return co_await write_rejection(*r, req.version(), keep_alive);
+    co_return co_await reject(*r);
   }
 
   const std::string method = message.is_object() && message.contains("method") && message["method"].is_string()
@@ -265,9 +274,15 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
 
   std::optional<bridge::Reply> reply;
   bool streamed = false;
+  // The final response is being written. A client that closes as soon as it
+  // has read it can win the race with the write's completion (which then
+  // reports a cancellation): the request was answered all the same.
+  bool answering = false;
 
   auto call = [&]() -> asio::awaitable<void> {
-    reply = co_await call_bridge(collect_request(req, std::move(message)), sink);
+    auto downstream_request = collect_request(req, std::move(message));
+    downstream_request.upstream_session = observed.session_slot();
+    reply = co_await call_bridge(std::move(downstream_request), sink);
     finished->store(true);
     co_await channel->async_send(boost::system::error_code{}, json(nullptr), use_awaitable);  // "reply ready"
   };
@@ -305,16 +320,21 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
         streamed = true;
       }
       auto event = sse_event(item);
+      observe::metrics().sent_bytes.inc(event.size());
       stream_.expires_after(ctx_->options.write_timeout);
       co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
       stream_.expires_never();
     }
     if (!streamed && !reply->forward_to.empty() && ctx_->options.forwarder) {
-      // A retry of a parked exchange another replica owns: its response comes from there.
+      // A retry of a parked exchange another replica owns: its response comes from there
+      // (and is counted there).
+      answering = true;
       co_return co_await forward_to_owner(req, *reply, keep_alive);
     }
+    answering = true;
     if (streamed) {
       auto event = sse_event(reply->body);
+      observe::metrics().sent_bytes.inc(event.size());
       stream_.expires_after(ctx_->options.write_timeout);
       co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
       co_await asio::async_write(stream_, http::make_chunk_last(), use_awaitable);
@@ -334,9 +354,20 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
   auto outcome = co_await ((produce() && consume()) || watch_for_disconnect());
   finished->store(true);
   channel->close();
+  if (reply && answering) {
+    // Relayed to the replica owning the exchange: that replica's answer (and count) is the real one.
+    const bool relayed = !streamed && !reply->forward_to.empty() && ctx_->options.forwarder;
+    const bool is_error = reply->body.is_object() && reply->body.contains("error");
+    observed.finish(relayed ? observe::Outcome::Ok : observe::outcome_of_reply(reply->http_status, is_error),
+                    relayed ? 0 : streamed ? 200 : reply->http_status);
+  }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   if (outcome.index() == 1) {
     keep_open_ = false;
+    if (answering) {  // the race described at `answering`: not a cancellation
+      spdlog::debug("http {}: {} answered; the client closed the connection right away", peer_, method);
+      co_return;
+    }
     spdlog::info("http {}: client closed the connection during {} after {} ms: request cancelled", peer_, method, ms);
     co_return;
   }
@@ -396,6 +427,7 @@ asio::awaitable<void> HttpConnection::write_json(unsigned status, const json& bo
   if (!www_authenticate.empty()) res.set(http::field::www_authenticate, www_authenticate);
   res.keep_alive(keep_alive);
   res.body() = translate::to_wire(body);
+  observe::metrics().sent_bytes.inc(res.body().size());
   res.prepare_payload();
   stream_.expires_after(ctx_->options.write_timeout);
   co_await http::async_write(stream_, res, use_awaitable);
@@ -418,6 +450,7 @@ asio::awaitable<void> HttpConnection::write_rejection(const Rejection& r, unsign
   if (!r.allow.empty()) res.set(http::field::allow, r.allow);
   res.keep_alive(keep_alive);
   res.body() = translate::to_wire(r.body);
+  observe::metrics().sent_bytes.inc(res.body().size());
   res.prepare_payload();
   stream_.expires_after(ctx_->options.write_timeout);
   co_await http::async_write(stream_, res, use_awaitable);

@@ -18,6 +18,9 @@
 namespace mcp::bridge {
 class PeerForwarder;
 }
+namespace mcp::observe {
+class AccessLog;
+}
 
 namespace mcp::downstream {
 
@@ -44,6 +47,8 @@ struct HttpServerOptions {
   // Answers GET /.well-known/oauth-protected-resource[/mcp] (passthrough
   // authorization, auth/metadata_proxy.hpp); null: 404 (no HTTP upstream).
   std::function<boost::asio::awaitable<bridge::Reply>()> resource_metadata;
+  // One line per /mcp request (observe/access_log.hpp); null: off.
+  std::shared_ptr<observe::AccessLog> access_log;
 };
 
 // Shared by the listener and its connections.

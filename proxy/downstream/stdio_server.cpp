@@ -21,6 +21,7 @@
 
 #include "downstream/line_splitter.hpp"
 #include "downstream/request_validation.hpp"
+#include "observe/request_observation.hpp"
 #include "translate/protocol.hpp"
 
 namespace mcp::downstream {
@@ -143,6 +144,7 @@ asio::awaitable<void> StdioServer::write_loop() {
     auto [ec, line] = co_await out_queue_->async_receive(use_tuple);
     if (ec || line.empty()) break;
     line.push_back('\n');
+    observe::metrics().sent_bytes.inc(line.size());
     if (out_pollable_) {
       auto [wec, n] = co_await asio::async_write(out_, asio::buffer(line), use_tuple);
       if (wec) {
@@ -171,6 +173,7 @@ void StdioServer::send_line_now(const json& message) {
 }
 
 void StdioServer::on_line(std::string_view line) {
+  observe::metrics().received_bytes.inc(line.size() + 1);  // with its line feed, like the output
   if (line.find_first_not_of(" \t") == std::string_view::npos) return;  // blank line
   auto parsed = translate::parse_json(line);
   if (!parsed.ok()) {
@@ -255,6 +258,9 @@ void StdioServer::cancel_request(const json& params) {
 }
 
 asio::awaitable<void> StdioServer::handle_request(json message, std::shared_ptr<InFlight> entry) {
+  // Metrics and the access log line (cancelled if never finished).
+  observe::RequestObservation observed("stdio", options_.access_log);
+  observed.begin(message);
   json id = message["id"];
   auto silenced = entry->silenced;
   std::weak_ptr<OutChannel> queue = out_queue_;
@@ -266,9 +272,12 @@ asio::awaitable<void> StdioServer::handle_request(json message, std::shared_ptr<
   bridge::DownstreamRequest req;
   req.message = std::move(message);
   req.via_http = false;
+  req.upstream_session = observed.session_slot();
   json response;
+  observe::Outcome outcome = observe::Outcome::Error;
   try {
     bridge::Reply reply = co_await bridge_->handle(std::move(req), std::move(sink));
+    outcome = observe::outcome_of_reply(reply.http_status, reply.body.is_object() && reply.body.contains("error"));
     response = std::move(reply.body);
   } catch (const std::exception& e) {
     if (entry->cancelled) co_return;
@@ -279,15 +288,19 @@ asio::awaitable<void> StdioServer::handle_request(json message, std::shared_ptr<
   if (entry->cancelled || response.is_null()) co_return;
   auto [ec] = co_await out_queue_->async_send(boost::system::error_code{}, translate::to_wire(response), use_tuple);
   if (ec) spdlog::warn("stdio: response to {} not written: output closed", id.dump());
+  else observed.finish(outcome, 0);
 }
 
 asio::awaitable<void> StdioServer::handle_notification(json message) {
+  observe::RequestObservation observed("stdio", options_.access_log);
+  observed.begin(message);
   bridge::DownstreamRequest req;
   req.message = std::move(message);
   req.via_http = false;
   try {
     // A notification gets no response on stdio, whatever the bridge answers.
-    (void)co_await bridge_->handle(std::move(req), [](json) {});
+    auto reply = co_await bridge_->handle(std::move(req), [](json) {});
+    observed.finish(observe::outcome_of_reply(reply.http_status, reply.body.is_object() && reply.body.contains("error")), 0);
   } catch (const std::exception& e) {
     spdlog::warn("stdio: bridge failed on a notification: {}", e.what());
   }

@@ -24,6 +24,10 @@
 
 #include "bridge/bridge.hpp"
 
+namespace mcp::observe {
+class AccessLog;
+}
+
 namespace mcp::downstream {
 
 struct StdioServerOptions {
@@ -31,6 +35,8 @@ struct StdioServerOptions {
   std::size_t max_in_flight = 1024;               // more concurrent requests: -32603 "busy" error
   std::size_t max_queued_lines = 4096;            // output lines waiting for stdout; notifications beyond are dropped
   std::chrono::milliseconds drain_timeout{30'000};
+  // One line per request (observe/access_log.hpp); null: off.
+  std::shared_ptr<observe::AccessLog> access_log;
 };
 
 class StdioServer : public std::enable_shared_from_this<StdioServer> {

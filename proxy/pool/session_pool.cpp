@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <limits>
 
+#include "observe/metrics.hpp"
 #include "upstream/with_timeout.hpp"
 
 namespace mcp::pool {
@@ -125,7 +126,21 @@ SessionPool::SessionPool(asio::any_io_executor ex, std::shared_ptr<upstream::Ses
   if (opts_.max_sessions == 0) opts_.max_sessions = 1;
 }
 
-SessionPool::~SessionPool() = default;
+SessionPool::~SessionPool() {
+  // Withdraw this pool's share of the session gauges.
+  observe::metrics().sessions_open.add(-published_open_);
+  observe::metrics().sessions_initializing.add(-published_initializing_);
+}
+
+void SessionPool::update_size() {
+  size_.store(entries_.size());
+  std::int64_t open = 0, initializing = 0;
+  for (const auto& [key, e] : entries_) ++(e->ready ? open : initializing);
+  observe::metrics().sessions_open.add(open - published_open_);
+  observe::metrics().sessions_initializing.add(initializing - published_initializing_);
+  published_open_ = open;
+  published_initializing_ = initializing;
+}
 
 asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKey key, json initialize_params) {
   // The bookkeeping runs on the strand. The caller's cancellation reaches it
@@ -154,10 +169,13 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand
       auto entry = it->second;
       if (!entry->ready && !entry->start_error) {
         if (cancel->requested == asio::cancellation_type::none) {
+          observe::metrics().pool_waits.inc();
+          const auto waited_from = clock_type::now();
           // Only this wait is cancelled: the shared initialize goes on for the others.
           co_await entry->ready_signal.async_wait(
               asio::bind_cancellation_slot(cancel->signal.slot(), asio::as_tuple(asio::use_awaitable)));
           cancel->signal.slot().clear();  // a later emit must not reach the finished wait
+          observe::metrics().pool_wait_duration.observe(clock_type::now() - waited_from);
         }
         if (!entry->ready && !entry->start_error)  // woken without a completion: we were cancelled
           throw boost::system::system_error(asio::error::operation_aborted);
@@ -171,6 +189,7 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand
         entries_.erase(cur);
         update_size();
       }
+      observe::metrics().record_eviction(observe::EvictReason::Unusable);
       retire(entry->session, "it is no longer usable");
       continue;
     }
@@ -192,6 +211,7 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand
     entries_[key] = entry;
     update_size();
     ++created_;
+    observe::metrics().sessions_started.inc();
     spdlog::info("pool: starting upstream session for {} ({} sessions)", key.describe(), entries_.size());
     // Detached: the shared initialize must not die with whichever caller came first.
     asio::co_spawn(strand_, start_entry(entry, std::move(initialize_params)), asio::detached);
@@ -236,6 +256,7 @@ asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, jso
   } else {
     entry->ready = true;
     entry->touch();
+    update_size();
     record_success();
     spdlog::info("pool: upstream session ready for {}", entry->key.describe());
   }
@@ -254,6 +275,7 @@ bool SessionPool::make_room() {
   spdlog::info("pool: evicting least recently used session {} to make room", victim->first.describe());
   entries_.erase(victim);
   update_size();
+  observe::metrics().record_eviction(observe::EvictReason::Capacity);
   retire(std::move(session), "the pool needed room");
   return true;
 }
@@ -293,6 +315,7 @@ void SessionPool::sweep_idle() {
       auto session = e->session;
       spdlog::info("pool: dropping {} session {}", dead ? "unusable" : "idle", it->first.describe());
       it = entries_.erase(it);
+      observe::metrics().record_eviction(dead ? observe::EvictReason::Unusable : observe::EvictReason::Idle);
       retire(std::move(session), dead ? "it is no longer usable" : "it was idle too long");
     } else {
       ++it;

@@ -17,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -95,7 +96,9 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   void sweep_idle();  // on strand
   static boost::asio::awaitable<std::vector<std::shared_ptr<upstream::UpstreamSession>>> stop_on_strand(
       std::shared_ptr<SessionPool> self);
-  void update_size() { size_.store(entries_.size()); }
+  // After every change of entries_ or of an entry's readiness: size() and
+  // the session gauges of observe/metrics.hpp (this pool's share of them).
+  void update_size();
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::shared_ptr<upstream::SessionFactory> factory_;
@@ -110,6 +113,7 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   std::atomic<int> consecutive_failures_{0};
   std::atomic<std::size_t> size_{0};
   std::atomic<std::size_t> created_{0};
+  std::int64_t published_open_ = 0, published_initializing_ = 0;  // strand only (and the destructor)
 };
 
 }  // namespace mcp::pool

@@ -43,7 +43,15 @@ constexpr std::array kTable{
     Row{"notifications/roots/list_changed", {MethodRoute::Removed, false, ""}},
 };
 
+constexpr auto kNames = [] {
+  std::array<std::string_view, kTable.size()> names{};
+  for (std::size_t i = 0; i < kTable.size(); ++i) names[i] = kTable[i].method;
+  return names;
+}();
+
 }  // namespace
+
+std::span<const std::string_view> method_names() { return kNames; }
 
 MethodInfo lookup_method(std::string_view method) {
   for (const auto& row : kTable)

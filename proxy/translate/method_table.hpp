@@ -2,6 +2,7 @@
 // (basic/index.mdx, changelog.mdx "removed", schema ClientRequest).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ struct MethodInfo {
 };
 
 MethodInfo lookup_method(std::string_view method);
+
+// Every method name of the table, in table order (e.g. the bounded `method`
+// label of observe/metrics.hpp).
+std::span<const std::string_view> method_names();
 
 // A one-line reason for the -32601 message of a non-served method.
 std::string method_not_found_message(std::string_view method, MethodRoute route);

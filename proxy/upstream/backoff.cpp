@@ -23,6 +23,7 @@ milliseconds RestartBackoff::delay_before_start() const {
 void RestartBackoff::start_failed() {
   std::lock_guard lock(mu_);
   ++failures_;
+  ++unreplaced_;
   last_failure_ = now_();
 }
 
@@ -30,7 +31,15 @@ void RestartBackoff::died(std::chrono::steady_clock::time_point started_at) {
   std::lock_guard lock(mu_);
   const auto t = now_();
   failures_ = t - started_at >= stable_ ? 1 : failures_ + 1;
+  ++unreplaced_;
   last_failure_ = t;
+}
+
+bool RestartBackoff::claim_restart() {
+  std::lock_guard lock(mu_);
+  if (unreplaced_ == 0) return false;
+  --unreplaced_;
+  return true;
 }
 
 std::uint32_t RestartBackoff::failures() const {

@@ -33,6 +33,9 @@ class RestartBackoff {
   void start_failed();
   void died(std::chrono::steady_clock::time_point started_at);
   std::uint32_t failures() const;
+  // A child was started: true when it takes the place of one that failed to
+  // start or died (a restart), as counted by start_failed()/died().
+  bool claim_restart();
   std::chrono::steady_clock::time_point now() const { return now_(); }
 
  private:
@@ -40,6 +43,7 @@ class RestartBackoff {
   const std::chrono::milliseconds min_, max_, stable_;
   const SteadyNow now_;
   std::uint32_t failures_ = 0;
+  std::uint32_t unreplaced_ = 0;  // failed or dead children not started again yet
   std::chrono::steady_clock::time_point last_failure_{};
 };
 

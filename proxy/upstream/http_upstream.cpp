@@ -25,6 +25,7 @@
 #include "upstream/legacy_session_core.hpp"
 #include "upstream/sse_parser.hpp"
 #include "translate/json_input.hpp"
+#include "observe/metrics.hpp"
 
 namespace mcp::upstream {
 
@@ -330,6 +331,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       t->cancel();
     };
     spdlog::warn("upstream session {} expired (HTTP 404); re-initializing", expired);
+    observe::metrics().session_reinitializations.inc();
     json params;
     {
       std::lock_guard lock(mu_);

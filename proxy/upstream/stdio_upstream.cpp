@@ -23,6 +23,7 @@
 #include "upstream/legacy_session_core.hpp"
 #include "upstream/with_timeout.hpp"
 #include "translate/json_input.hpp"
+#include "observe/metrics.hpp"
 
 namespace mcp::upstream {
 
@@ -91,6 +92,7 @@ class StdioCore : public std::enable_shared_from_this<StdioCore> {
       throw UpstreamError(std::string("cannot start upstream process: ") + e.what());
     }
     started_at_ = backoff_->now();
+    if (backoff_->claim_restart()) observe::metrics().child_restarts.inc();
     spdlog::info("upstream process started: pid {} ({})", child_->pid(), opts_.argv.front());
     auto self = shared_from_this();
     asio::co_spawn(strand_, [self]() { return self->write_loop(); }, asio::detached);

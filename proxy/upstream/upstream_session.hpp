@@ -91,6 +91,10 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
 
   std::int64_t next_request_id() { return ++last_id_; }
 
+  // A small number naming this session in the access log (1, 2, ... per
+  // process): opaque, never the upstream's Mcp-Session-Id.
+  std::uint64_t serial() const { return serial_; }
+
   void set_server_request_handler(ServerRequestHandler h) { server_request_handler_ = std::move(h); }
   void set_unsolicited_handler(UnsolicitedHandler h) { unsolicited_handler_ = std::move(h); }
 
@@ -100,6 +104,8 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
 
  private:
   std::atomic<std::int64_t> last_id_{0};
+  inline static std::atomic<std::uint64_t> serials_{0};
+  const std::uint64_t serial_ = ++serials_;
 };
 
 }  // namespace mcp::upstream

@@ -5,7 +5,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <thread>
 
-#include "fake_upstream.hpp"
+#include "pool_fixture.hpp"
 #include "pool/session_pool.hpp"
 
 namespace mcp::test {
@@ -15,31 +15,7 @@ using pool::SessionKey;
 using pool::SessionPool;
 using upstream::UpstreamSession;
 
-const json kInit = {{"protocolVersion", "2025-11-25"},
-                    {"capabilities", json::object()},
-                    {"clientInfo", {{"name", "t"}, {"version", "1"}}}};
-
-boost::asio::awaitable<int> shutdown_pool(std::shared_ptr<SessionPool> pool) {
-  co_await pool->shutdown();
-  co_return 0;
-}
-
-class PoolTest : public ::testing::Test {
- protected:
-  void make(pool::PoolOptions opts = {}) {
-    state = std::make_shared<FakeServerState>();
-    factory = std::make_shared<FakeFactory>(ioc.get_executor(), state);
-    pool = SessionPool::create(ioc.get_executor(), factory, opts);
-  }
-  std::shared_ptr<UpstreamSession> acquire(const SessionKey& key) {
-    return run_until_done(ioc, pool->acquire(key, kInit));
-  }
-
-  boost::asio::io_context ioc;
-  std::shared_ptr<FakeServerState> state;
-  std::shared_ptr<FakeFactory> factory;
-  std::shared_ptr<SessionPool> pool;
-};
+using PoolTest = PoolFixture;
 
 TEST_F(PoolTest, ConcurrentAcquiresShareOneInitialize) {
   make();

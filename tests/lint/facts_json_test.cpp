@@ -98,6 +98,7 @@ UnitFacts full_sample() {
   t.enumerators = {"debug", "info"};
   t.enumerator_usrs = {"c:@N@app@E@LoggingLevel@debug"};
   t.aliased = {"c:@N@app@S@Other"};
+  t.bases = {"c:@N@app@S@Base"};
   t.enumerator_decls = {a};
   u.types = {t};
   VarFact v;

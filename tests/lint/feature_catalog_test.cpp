@@ -54,6 +54,55 @@ TEST(FeatureCatalog, RealCatalogDefinesEveryFeatureInReportOrder) {
   for (const auto& r : rules.rules) EXPECT_NE(rules.features.find(r.feature), nullptr) << r.full_id;
 }
 
+// The inference's vocabulary is data too: the deprecated features carry one,
+// the others (rules' hits only) do not.
+TEST(FeatureCatalog, RealCatalogCarriesTheInferenceVocabulary) {
+  const auto rules = load_rule_dir(rules_dir());
+  for (const char* id : {"roots", "sampling", "logging"}) {
+    const Feature* f = rules.features.find(id);
+    ASSERT_TRUE(f && f->inference) << id;
+    EXPECT_EQ(f->inference->feature, id);
+    EXPECT_FALSE(f->inference->words.empty()) << id;
+    EXPECT_FALSE(f->inference->strong_types.empty()) << id;
+  }
+  EXPECT_EQ(rules.features.find("logging")->inference->levels.size(), 8u);
+  EXPECT_EQ(rules.features.find("removed-2026")->inference, std::nullopt);
+  EXPECT_EQ(rules.features.capability_words, (std::vector<std::string>{"capabilit"}));
+}
+
+TEST(FeatureCatalog, InferenceVocabularyProblemsAreReported) {
+  const auto e = catalog_error(R"(capability_words: [Caps]
+features:
+  - id: roots
+    title: Roots
+    deadline: d
+    link: https://example.org/roots
+    inference:
+      schema_types: [Root]
+      colour: blue
+  - id: sampling
+    title: Sampling
+    deadline: d
+    link: https://example.org/sampling
+    inference:
+      words: [createMessage]
+      levels: []
+  - id: logging
+    title: Logging
+    deadline: d
+    link: https://example.org/logging
+    inference: [logging]
+)");
+  EXPECT_NE(e.find("features.yaml:1: 'capability_words' entries must be lower-case letters and digits (got 'Caps')"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("feature 'roots': inference: unknown field 'colour'"), std::string::npos) << e;
+  EXPECT_NE(e.find("feature 'roots': inference: missing required field 'words'"), std::string::npos) << e;
+  EXPECT_NE(e.find("feature 'sampling': inference: 'words' entries must be lower-case letters and digits (got 'createMessage')"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("feature 'sampling': inference: 'levels' must not be empty"), std::string::npos) << e;
+  EXPECT_NE(e.find("feature 'logging': 'inference' must be a mapping with 'words'"), std::string::npos) << e;
+}
+
 TEST(FeatureCatalog, EveryProblemIsReportedWithFileAndLine) {
   const auto e = catalog_error(R"(features:
   - id: roots

@@ -7,11 +7,24 @@
 
 #include "engine/inference/propagation.hpp"
 #include "engine/inference/vocabulary.hpp"
+#include "engine/rule_pack.hpp"
 
 namespace {
 
 using namespace mcp_lint;
 using index::Loc;
+
+// The vocabulary the linter ships (rules/features.yaml): the tests exercise
+// the inference with the data users run it with.
+const FeatureCatalog& catalog() {
+  static const FeatureCatalog c = load_feature_file(std::string(MCP_LINT_SOURCE_RULES_DIR) + "/" + kFeatureFile);
+  return c;
+}
+
+std::vector<inference::Inferred> infer(const index::ProjectIndex& idx, const std::vector<inference::Seed>& seeds,
+                                       const inference::InferenceOptions& options = {}) {
+  return inference::infer(idx, seeds, catalog(), options);
+}
 
 struct Builder {
   index::ProjectIndex idx;
@@ -28,6 +41,16 @@ struct Builder {
     f.body_begin = Loc{file, decl, 1};
     f.body_end = body_end;
     return f;
+  }
+  // A local variable of `owner` declared at (line, column).
+  index::VarFact& local(const std::string& usr, const std::string& name, const std::string& owner, unsigned line,
+                        unsigned column = 3) {
+    auto& v = idx.vars[usr];
+    v.usr = usr;
+    v.name = name;
+    v.owner = owner;
+    v.decls.insert(Loc{file, line, column});
+    return v;
   }
   void call(const std::string& caller, const std::string& callee, unsigned line, bool returned = false) {
     idx.calls.insert(index::CallFact{caller, callee, "", 0, returned, "", Loc{file, line, 3}});
@@ -57,7 +80,7 @@ TEST(Inference, FunctionHoldingASeedIsAnApiAndItsCallsCount) {
   b.fn("c:create", "create_message", 10, 12);
   b.fn("c:use", "summarize", 20, 25);
   b.call("c:use", "c:create", 22);
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:create")});
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:create")});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 22}));
   // summarize is no wrapper and carries no feature word: its own declaration is silent.
   const auto it = std::find_if(found.begin(), found.end(), [](const auto& f) { return f.at.line == 22; });
@@ -78,7 +101,7 @@ TEST(Inference, GenericDispatcherCalledWithASeedDoesNotMakeEveryCallerASite) {
   b.call("c:sample", "c:send", 11);
   b.call("c:tools", "c:send", 21);
   b.call("c:other", "c:tools", 31);
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:sample")});
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:sample")});
   // ask() declares the seed's function (11: its body's call, on the seed's line);
   // send_request and its other callers stay silent.
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 11}));
@@ -90,7 +113,7 @@ TEST(Inference, DispatcherMixingFeaturesIsNotAnApi) {
   b.fn("c:main", "run", 30, 32);
   b.call("c:main", "c:dispatch", 31);
   const auto found =
-      inference::infer(b.idx, {b.seed("sampling", 5, "c:dispatch"), b.seed("roots", 8, "c:dispatch", "roots/list")});
+      infer(b.idx, {b.seed("sampling", 5, "c:dispatch"), b.seed("roots", 8, "c:dispatch", "roots/list")});
   EXPECT_TRUE(found.empty());
 }
 
@@ -101,7 +124,7 @@ TEST(Inference, CapabilityKeyInALongFunctionMakesNoApi) {
   b.fn("c:main", "run", 60, 62);
   b.call("c:main", "c:test", 61);
   b.call("c:main", "c:caps", 62);
-  const auto found = inference::infer(b.idx, {b.key_seed("sampling", 20), b.key_seed("sampling", 51)});
+  const auto found = infer(b.idx, {b.key_seed("sampling", 20), b.key_seed("sampling", 51)});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{50, 62}));
 }
 
@@ -118,7 +141,7 @@ TEST(Inference, WrapperBecomesAnApiWithinTheDepthBound) {
   b.call("c:w4", "c:w3", 41, true);
   inference::InferenceOptions opt;
   opt.max_depth = 2;
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 2, "c:api")}, opt);
+  const auto found = infer(b.idx, {b.seed("sampling", 2, "c:api")}, opt);
   // api (depth 0), ask (1), ask_again (2) are APIs; ask_thrice only calls one.
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{1, 10, 11, 20, 21, 31}));
   // Confidence falls with depth.
@@ -140,7 +163,7 @@ TEST(Inference, CallerNamedForTheFeatureFollowsButOtherCallersDoNot) {
   b.call("c:plain", "c:api", 21);
   b.call("c:top", "c:named", 31);
   b.call("c:top", "c:plain", 32);
-  const auto found = inference::infer(b.idx, {b.seed("logging", 2, "c:api", "notifications/message")});
+  const auto found = infer(b.idx, {b.seed("logging", 2, "c:api", "notifications/message")});
   EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{1, 10, 11, 21, 31}));
 }
 
@@ -154,11 +177,11 @@ TEST(Inference, LogLevelEnumCountsOnlyWhenTiedToLogging) {
     t.name = "Level";
     t.is_enum = true;
     t.decls.insert(Loc{b.file, line, 1});
-    for (const auto& l : inference::mcp_log_levels()) t.enumerators.insert(l);
+    for (const auto& l : catalog().find("logging")->inference->levels) t.enumerators.insert(l);
   };
   add_enum("c:Level", 50);     // the parameter of a logging API
   add_enum("c:OwnLevel", 60);  // the program's own logger: same names, no tie
-  const auto found = inference::infer(b.idx, {b.seed("logging", 2, "c:log", "notifications/message")});
+  const auto found = infer(b.idx, {b.seed("logging", 2, "c:log", "notifications/message")});
   EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{1, 50}));
 }
 
@@ -176,7 +199,7 @@ TEST(Inference, NamesAloneAreAtMostLowConfidenceHintsInTiedClasses) {
   };
   field("c:Client::handler", "sampling_handler_", "c:Client", 40);   // tied class: a hint
   field("c:Audio::rate", "sampling_rate", "c:AudioFormat", 45);      // audio: silent
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 2, "c:Client::create")});
+  const auto found = infer(b.idx, {b.seed("sampling", 2, "c:Client::create")});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{1, 40}));
   EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{1}));
 }
@@ -185,10 +208,12 @@ TEST(Inference, IdentifierWords) {
   EXPECT_EQ(inference::identifier_words("send_logMessage"),
             (std::vector<std::string>{"send", "log", "message", "sendlog", "logmessage"}));
   EXPECT_EQ(inference::identifier_words("HTTPServer"), (std::vector<std::string>{"http", "server", "httpserver"}));
-  const auto* sampling = inference::vocabulary_for("sampling");
-  ASSERT_NE(sampling, nullptr);
-  EXPECT_TRUE(inference::has_hint_word("createMessage", *sampling));
-  EXPECT_FALSE(inference::has_hint_word("sample_rate", *sampling));
+  const auto* sampling = catalog().find("sampling");
+  ASSERT_TRUE(sampling && sampling->inference);
+  EXPECT_TRUE(inference::has_hint_word("createMessage", *sampling->inference));
+  EXPECT_FALSE(inference::has_hint_word("sample_rate", *sampling->inference));
+  EXPECT_TRUE(inference::contains_word("mcp_client_capabilities_set_roots", catalog().capability_words));
+  EXPECT_FALSE(inference::contains_word("capture_roots", catalog().capability_words));
 }
 
 }  // namespace
@@ -218,7 +243,7 @@ TEST(Inference, DispatchedHandlerIsAnApiButArgumentsOfASenderAreNot) {
                                      b.seed("roots", 42, "c:caller", "roots/list")};
   b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "tools/call", Loc{b.file, 5, 5}});
   b.idx.method_literals.insert(index::MethodLiteralFact{"c:dispatch", "prompts/get", Loc{b.file, 6, 5}});
-  const auto found = inference::infer(b.idx, seeds);
+  const auto found = infer(b.idx, seeds);
   EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{4, 20}));  // the call and the handler's declaration
   // roots_request holds the seed (42: its body's calls, on the seed's line); with_key is not an API.
   EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{40, 42}));
@@ -243,7 +268,7 @@ TEST(Inference, LogLevelNameTableReadByALoggingApiCounts) {
   table("c:kOwn", 40, {"trace", "debug", "info", "warn", "error", "critical", "off"});
   b.idx.refs.insert(index::RefFact{"c:kLevels", "c:index", Loc{b.file, 11, 5}});
   b.idx.refs.insert(index::RefFact{"c:kOwn", "c:index", Loc{b.file, 12, 5}});
-  const auto found = inference::infer(b.idx, {b.seed("logging", 2, "c:api", "notifications/message")});
+  const auto found = infer(b.idx, {b.seed("logging", 2, "c:api", "notifications/message")});
   // 1: the API; 3: its call of level_index, which looks levels up (10, its declaration);
   // 11: the table's use; 30-31: the table. kOwn (40, 12) stays silent.
   EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{1, 3, 10, 11, 30, 31}));
@@ -257,7 +282,7 @@ TEST(Inference, DependentCallOfASharedNameStaysUnresolved) {
   b.fn("c:ser_tool", "serialize", 10, 12, 1);
   b.fn("c:generic", "to_json", 20, 24, 1);
   b.idx.calls.insert(index::CallFact{"c:generic", "", "serialize", 1, true, "", Loc{b.file, 22, 3}});
-  const auto found = inference::infer(b.idx, {b.seed("roots", 2, "c:ser_roots", "roots/list")});
+  const auto found = infer(b.idx, {b.seed("roots", 2, "c:ser_roots", "roots/list")});
   EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{1}));
 }
 
@@ -292,7 +317,7 @@ TEST(Inference, ShortFunctionReadingTheFeaturesFieldsIsAnApi) {
   b.fn("c:setup", "configure_everything", 100, 300);
   b.fn("c:handler", "on_request", 400, 410);
   b.call("c:handler", "c:select", 405, /*returned=*/true);
-  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 150)});
+  const auto found = infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 150)});
   // 10: the API; 405: the wrapper's call of it; 400: the wrapper (returns its result).
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 400, 405}));
 }
@@ -309,7 +334,7 @@ TEST(Inference, BodyOfAMethodApiCountsLineByLine) {
   ref(b, "c:send@params", "c:send", 15);
   b.call("c:send", "c:helper", 18);
   ref(b, "c:json", "c:send", 25);
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 20, "c:send")});
+  const auto found = infer(b.idx, {b.seed("sampling", 20, "c:send")});
   EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 12, 15, 18}));
   const auto it = std::find_if(found.begin(), found.end(), [](const auto& f) { return f.at.line == 12; });
   ASSERT_NE(it, found.end());
@@ -326,7 +351,7 @@ TEST(Inference, TypeNamedForTheFeatureTakenByAnApiIsAFeatureType) {
   api.type_usrs.insert("c:SamplingParams");
   type(b, "c:SamplingParams", "SamplingParams", 50);
   type(b, "c:AudioSamplingRate", "AudioSamplingRate", 60);
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:sample")});
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:sample")});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 50}));
 }
 
@@ -352,7 +377,7 @@ TEST(Inference, CallerNamingAFeatureValueOrCallingTwiceFollowsTheApi) {
   b.call("c:main", "c:debug", 61);
   b.call("c:main", "c:tool", 62);
   b.call("c:main", "c:once", 63);
-  const auto found = inference::infer(b.idx, {b.seed("logging", 11, "c:log", "notifications/message")});
+  const auto found = infer(b.idx, {b.seed("logging", 11, "c:log", "notifications/message")});
   const auto lines = lines_of(found, "logging", inference::kMediumConfidence);
   for (unsigned l : {10u, 20u, 21u, 30u, 31u, 32u, 42u, 50u, 61u, 62u}) EXPECT_NE(std::find(lines.begin(), lines.end(), l), lines.end()) << l;
   for (unsigned l : {40u, 63u}) EXPECT_EQ(std::find(lines.begin(), lines.end(), l), lines.end()) << l;
@@ -375,7 +400,7 @@ TEST(Inference, ConverterKeepsOnlyTheFeaturesFieldKeys) {
   key(14, "max_completion_tokens");
   key(16, "choices");
   key(18, "stopReason");
-  const auto found = inference::infer(
+  const auto found = infer(
       b.idx, {inference::Seed{"sampling", Loc{b.file, 11, 5}, "builds or reads a field of a sampling request", "field"}});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 12, 18}));
 }
@@ -413,7 +438,7 @@ TEST(Inference, NamesUsedNextToTheMethodStringAreTiedEvenInADispatcher) {
   ref(b, "c:State@sampling_callback", "c:get", 62);
   b.fn("c:init", "initialize", 70, 80);
   b.call("c:init", "c:get", 72);
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 20, "c:dispatch")});
+  const auto found = infer(b.idx, {b.seed("sampling", 20, "c:dispatch")});
   EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence),
             (std::vector<unsigned>{12, 15, 21, 50, 60, 62, 72}));
 }
@@ -433,7 +458,7 @@ TEST(Inference, TypeInANamespaceNamedForTheFeatureTakenByAnApiIsAFeatureType) {
   api.type_usrs.insert("c:sampling::Options");
   type(b, "c:sampling::Options", "Options", 50).qualified = "app::sampling::Options";
   type(b, "c:audio_sampling::Options", "Options", 60).qualified = "app::audio_sampling::Options";
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:step")});
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:step")});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 50}));
 }
 
@@ -452,18 +477,12 @@ TEST(Inference, LambdaHandedToAFeatureApiAndFlagsNamedForItCount) {
   lambda.is_lambda = true;
   lambda.registered_at = Loc{b.file, 22, 3};
   b.idx.calls.insert(index::CallFact{"c:test", "c:set", "set_sampling_callback", 1, false, "", Loc{b.file, 22, 3}});
-  auto local = [&](const std::string& usr, const std::string& name, unsigned line) {
-    auto& v = b.idx.vars[usr];
-    v.usr = usr;
-    v.name = name;
-    v.owner = "c:test";
-    v.decls.insert(Loc{b.file, line, 5});
-  };
+  auto local = [&](const std::string& usr, const std::string& name, unsigned line) { b.local(usr, name, "c:test", line, 5); };
   local("c:test@sampling_called", "sampling_called", 21);
   local("c:test@tools_called", "tools_called", 30);
   ref(b, "c:test@sampling_called", "lambda@a.cpp:23:9", 25);
   ref(b, "c:test@tools_called", "c:test", 31);
-  const auto found = inference::infer(b.idx, {b.seed("sampling", 11, "c:set")});
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:set")});
   EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 21, 22, 25}));
 }
 
@@ -481,7 +500,7 @@ TEST(Inference, LongConverterInAFeatureNamespaceIsAnApiButNotItsHelpers) {
   b.fn("c:norm", "normalize_content", 300, 305, 1).qualified = "app::sampling::handlers::normalize_content";
   b.call("c:build", "c:norm", 20);
   b.fn("c:setup", "configure_everything", 400, 600);
-  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 450)});
+  const auto found = infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 450)});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10}));
 }
 
@@ -501,7 +520,7 @@ TEST(Inference, FunctionNamedForTheFeatureNextToItsApisInItsNamespaceCounts) {
   b.fn("c:test", "test_callback", 70, 80);
   b.call("c:test", "c:make", 72);
   b.call("c:test", "c:other", 74);
-  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 11), field_seed(b, "sampling", 21)});
+  const auto found = infer(b.idx, {field_seed(b, "sampling", 11), field_seed(b, "sampling", 21)});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 20, 30, 72}));
 }
 
@@ -512,19 +531,13 @@ TEST(Inference, LocalHoldingAFieldValueInAnApiCountsWhereItIsUsed) {
   Builder b;
   b.fn("c:select", "select_model", 10, 20, 1);
   b.fn("c:setup", "configure_everything", 100, 300);
-  auto local = [&](const std::string& usr, const std::string& owner, unsigned line) {
-    auto& v = b.idx.vars[usr];
-    v.usr = usr;
-    v.name = "mp";
-    v.owner = owner;
-    v.decls.insert(Loc{b.file, line, 3});
-  };
+  auto local = [&](const std::string& usr, const std::string& owner, unsigned line) { b.local(usr, "mp", owner, line); };
   local("c:mp", "c:select", 12);
   ref(b, "c:mp", "c:select", 13);
   ref(b, "c:mp", "c:select", 14);
   local("c:mp2", "c:setup", 150);
   ref(b, "c:mp2", "c:setup", 151);
-  const auto found = inference::infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 150)});
+  const auto found = infer(b.idx, {field_seed(b, "sampling", 12), field_seed(b, "sampling", 150)});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 13, 14}));
 }
 
@@ -549,8 +562,82 @@ TEST(Inference, SerialiserOfAProtocolTypeKeepsTheFeaturesFieldKeys) {
   key("c:to_json", 16, "maxTokens");
   key("c:other", 45, "messages");
   for (unsigned line = 20; line < 24; ++line) ref(b, "c:buffer", "c:to_json", line);  // other work: not dense
-  const auto found = inference::infer(b.idx, {});
+  const auto found = infer(b.idx, {});
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{5, 10, 14, 16}));
+}
+
+}  // namespace
+
+namespace {
+
+// Functions named for a feature's capability (`mcp_client_capabilities_has_roots`,
+// a capabilities builder's `set_roots`) declare or read it: they and their calls
+// count without an anchor; `list_roots` of a filesystem helper does not.
+TEST(Inference, CapabilityAccessorsCountWithTheirCalls) {
+  Builder b;
+  b.fn("c:has", "mcp_client_capabilities_has_roots", 10, 12, 1).qualified = "mcp_client_capabilities_has_roots";
+  b.fn("c:set", "set_roots", 20, 22, 1).qualified = "app::ServerCapabilitiesBuilder::set_roots";
+  b.fn("c:tree", "list_roots", 24, 26, 1).qualified = "app::fs::list_roots";
+  b.fn("c:json", "to_json", 30, 40, 1);
+  b.call("c:json", "c:has", 32);
+  b.call("c:json", "c:tree", 34);
+  const auto found = infer(b.idx, {});
+  EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{10, 20, 32}));
+}
+
+// A local named for the feature that a capability key's line fills
+// (`roots_val = object_get(json, "roots")`) or passes on (`object_set(caps,
+// "roots", roots_obj)`) holds the capability where it is declared and used; a
+// local of another name on such a line does not.
+TEST(Inference, LocalsNamedForTheFeatureOnACapabilityKeysLineHoldIt) {
+  Builder b;
+  b.fn("c:from", "caps_from_json", 10, 30, 1);
+  auto local = [&](const std::string& usr, const std::string& name, unsigned line) { b.local(usr, name, "c:from", line); };
+  auto capability_seed = [&](unsigned line) {
+    return inference::Seed{"roots", Loc{b.file, line, 5}, "declares or reads the deprecated `roots` capability", "capability"};
+  };
+  local("c:roots_val", "roots_val", 12);
+  ref(b, "c:roots_val", "c:from", 13);
+  local("c:value", "value", 14);
+  ref(b, "c:value", "c:from", 15);
+  local("c:roots_obj", "roots_obj", 16);
+  ref(b, "c:roots_obj", "c:from", 18);
+  const auto found = infer(b.idx, {capability_seed(12), capability_seed(14), capability_seed(18)});
+  EXPECT_EQ(lines_of(found, "roots"), (std::vector<unsigned>{12, 13, 16, 18}));
+}
+
+// `class SamplingMessageBuilder : public Builder<SamplingMessage, ...>`: a
+// class built on a feature type and named after it is the feature's; one
+// built on another type, or on the feature's type under an unrelated name, is not.
+TEST(Inference, ClassBuiltOnAFeatureTypeAndNamedAfterItIsTheFeatures) {
+  Builder b;
+  type(b, "c:Builder", "Builder", 2);
+  type(b, "c:SM", "SamplingMessage", 5);
+  type(b, "c:SMB", "SamplingMessageBuilder", 10).bases = {"c:Builder", "c:SM"};
+  type(b, "c:PM", "PromptMessage", 18);
+  type(b, "c:PMB", "PromptMessageBuilder", 20).bases = {"c:Builder", "c:PM"};
+  type(b, "c:Registry", "Registry", 30).bases = {"c:SM"};
+  const auto found = infer(b.idx, {});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{5, 10}));
+}
+
+}  // namespace
+
+namespace {
+
+// The program's logger macro names `mcp::logging::`: a capabilities builder's
+// `logging()` (an API by its name alone) must not make every expansion of it a
+// logging site; a macro calling an API found from its anchor still counts.
+TEST(Inference, MacrosCountOnlyForApisFoundFromTheirAnchors) {
+  Builder b;
+  b.fn("c:caps", "logging", 10, 12).qualified = "app::ServerCapabilitiesBuilder::logging";
+  b.fn("c:send", "send_log_message", 14, 16);
+  b.idx.macros["APP_LOG"] = index::MacroFact{"APP_LOG", {"logging", "LogManager"}, {Loc{b.file, 20, 9}}};
+  b.idx.macro_expansions.insert({"APP_LOG", Loc{b.file, 30, 5}});
+  b.idx.macros["SEND_LOG"] = index::MacroFact{"SEND_LOG", {"send_log_message"}, {Loc{b.file, 22, 9}}};
+  b.idx.macro_expansions.insert({"SEND_LOG", Loc{b.file, 32, 5}});
+  const auto found = infer(b.idx, {b.seed("logging", 15, "c:send", "notifications/message")});
+  EXPECT_EQ(lines_of(found, "logging"), (std::vector<unsigned>{10, 14, 22, 32}));
 }
 
 }  // namespace

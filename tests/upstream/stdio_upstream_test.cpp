@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <csignal>
 #include <filesystem>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -35,6 +36,10 @@ StdioUpstreamOptions fake_options(std::vector<std::string> extra_args = {}) {
 
 class StdioUpstreamTest : public ::testing::Test {
  protected:
+  // As mcp-bridge's main does: writing to a child that already exited is an
+  // error code (EPIPE) for the upstream to report, not a signal that kills the
+  // process (it killed this test binary once, on a child exiting at start).
+  static void SetUpTestSuite() { std::signal(SIGPIPE, SIG_IGN); }
   asio::io_context ctx;
 };
 

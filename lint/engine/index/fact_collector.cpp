@@ -236,7 +236,9 @@ class Collector {
   // its own, not its enclosing function's), named by its position. When it is
   // an argument or an element of a braced list (a handler passed to a
   // registration, or listed in a table of tools), registered_at is where that
-  // call or list starts.
+  // call or list starts. A call starting where the lambda starts is its
+  // implicit conversion (a std::function parameter's constructor), not the
+  // registration: the call taking the converted lambda is further out.
   bool on_lambda(CXCursor c, Loc at) {
     FunctionFact f;
     f.usr = "lambda@" + facts_.files[at.file] + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
@@ -248,6 +250,7 @@ class Collector {
     for (std::size_t i = kinds_.size(); i-- > 0;) {
       const CXCursorKind k = kinds_[i];
       if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr) continue;
+      if (k == CXCursor_CallExpr && locs_[i] == at) continue;
       if ((k == CXCursor_CallExpr || k == CXCursor_InitListExpr) && locs_[i].line) f.registered_at = locs_[i];
       break;
     }
@@ -274,6 +277,9 @@ class Collector {
     if (has_loc) t.decls.insert(at);
     if (kind == CXCursor_TypedefDecl || kind == CXCursor_TypeAliasDecl)
       type_usrs(clang_getTypedefDeclUnderlyingType(c), t.aliased);
+    for (CXCursor kid : children(c))
+      if (clang_getCursorKind(kid) == CXCursor_CXXBaseSpecifier) type_usrs(clang_getCursorType(kid), t.bases);
+    t.bases.erase(usr);  // a CRTP base names the class itself
     if (t.is_enum) {
       for (CXCursor kid : children(c)) {
         if (clang_getCursorKind(kid) != CXCursor_EnumConstantDecl) continue;

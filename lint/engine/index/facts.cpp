@@ -43,6 +43,7 @@ void ProjectIndex::merge(const UnitFacts& unit) {
     it->second.enumerators.insert(t.enumerators.begin(), t.enumerators.end());
     it->second.enumerator_usrs.insert(t.enumerator_usrs.begin(), t.enumerator_usrs.end());
     it->second.aliased.insert(t.aliased.begin(), t.aliased.end());
+    it->second.bases.insert(t.bases.begin(), t.bases.end());
     if (added) it->second.enumerator_decls.clear();
     for (Loc l : t.enumerator_decls) it->second.enumerator_decls.insert(loc(l));
   }

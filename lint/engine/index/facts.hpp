@@ -62,6 +62,9 @@ struct TypeFact {
   std::set<std::string> enumerator_usrs;
   std::set<std::string> aliased;  // a typedef/alias: the records/enums its underlying type names
   std::set<Loc> enumerator_decls;  // where each enumerator is declared
+  // A class: the records its base classes name, template arguments included
+  // (`Builder<SamplingMessage, SamplingMessageBuilder>`).
+  std::set<std::string> bases;
 };
 
 // A field, variable or parameter declaration.

@@ -121,7 +121,8 @@ struct LineViews {
 
 class FeatureInference {
  public:
-  FeatureInference(const ProjectIndex& idx, const FeatureVocabulary& vocab, const InferenceOptions& opt,
+  FeatureInference(const ProjectIndex& idx, const FeatureVocabulary& vocab, const std::vector<std::string>& capability_words,
+                   const InferenceOptions& opt,
                    const std::set<std::pair<std::uint32_t, unsigned>>& method_lines,
                    const std::map<std::string, std::vector<const Seed*>>& seeds_in, const std::set<std::string>& dispatchers,
                    const std::map<std::string, std::vector<const FunctionFact*>>& type_users,
@@ -130,7 +131,7 @@ class FeatureInference {
                    const std::map<std::string, std::vector<std::string>>& overridden_by,
                    const std::map<std::string, std::vector<const index::RefFact*>>& refs_to, const LineViews& lines,
                    std::vector<Inferred>& out)
-      : idx_(idx), v_(vocab), opt_(opt), method_lines_(method_lines), seeds_in_(seeds_in), dispatchers_(dispatchers),
+      : idx_(idx), v_(vocab), capability_words_(capability_words), opt_(opt), method_lines_(method_lines), seeds_in_(seeds_in), dispatchers_(dispatchers),
         type_users_(type_users), calls_to_(calls_to), calls_by_name_(calls_by_name), overridden_by_(overridden_by),
         refs_to_(refs_to), lines_(lines), out_(out) {}
 
@@ -138,6 +139,7 @@ class FeatureInference {
     seed_apis();
     dispatched_handlers();
     named_in_feature_scopes();
+    capability_accessors();
     schema_types();
     for (int round = 0; round <= opt_.max_depth + 1; ++round) {
       bool changed = false;
@@ -224,6 +226,21 @@ class FeatureInference {
       if (home == apis_in_scope.end() || home->second < 2 || !has_hint_word(home->first, v_)) continue;
       Evidence e{kTiedName, 1, {Step{first_decl(fn), "is named for " + f() + " next to its APIs in " + home->first}}};
       e.named_only = true;  // the types it takes (a provider's options) are not the feature's
+      add(apis_, usr, std::move(e));
+    }
+  }
+
+  // A function named for the feature's capability (`has_roots_capability`,
+  // the C API's `mcp_client_capabilities_set_sampling`, a capabilities
+  // builder's `logging()`): it declares or reads the deprecated capability,
+  // whoever calls it. Named only: the types it takes are the capabilities
+  // object, not the feature's.
+  void capability_accessors() {
+    for (const auto& [usr, fn] : idx_.functions) {
+      if (apis_.count(usr) || fn.is_lambda || fn.decls.empty() || !has_hint_word(fn.name, v_) || is_plumbing(usr, fn)) continue;
+      if (!contains_word(fn.name, capability_words_) && !contains_word(scope_of(fn.qualified), capability_words_)) continue;
+      Evidence e{kTiedName, 1, {Step{first_decl(fn), "is named for the " + f() + " capability"}}};
+      e.named_only = true;
       add(apis_, usr, std::move(e));
     }
   }
@@ -324,13 +341,10 @@ class FeatureInference {
   // logging anchor: its declaration and uses, and the functions looking levels
   // up in it become APIs.
   bool level_tables() {
-    if (f() != "logging") return false;
+    if (v_.levels.empty()) return false;
     bool changed = false;
     for (const auto& [vusr, v] : idx_.vars) {
-      if (tables_.count(vusr) || v.string_values.size() < 6 || v.decls.empty()) continue;
-      int n = 0;
-      for (const auto& level : mcp_log_levels()) n += v.string_values.count(level) ? 1 : 0;
-      if (n < 6) continue;
+      if (tables_.count(vusr) || v.decls.empty() || !names_most_levels(v.string_values)) continue;
       const Evidence* tie = nullptr;
       std::string user;
       if (auto it = refs_to_.find(vusr); it != refs_to_.end())
@@ -496,6 +510,15 @@ class FeatureInference {
 
   bool in_project(const TypeFact& t) const { return !t.decls.empty(); }
 
+  // Names three quarters of the feature's level scale (6 of the 8 MCP log
+  // levels): the scale itself, not a project's own few severities.
+  bool names_most_levels(const std::set<std::string>& names) const {
+    if (v_.levels.empty()) return false;
+    std::size_t n = 0;
+    for (const auto& level : v_.levels) n += names.count(level);
+    return n * 4 >= v_.levels.size() * 3;
+  }
+
   static bool listed(const std::vector<std::string>& names, const std::string& n) {
     return std::find(names.begin(), names.end(), n) != names.end();
   }
@@ -539,14 +562,27 @@ class FeatureInference {
       // A weak schema name (Root), or the project's own type named for the
       // feature (SamplingParams, sampling::Options), once a feature API takes or returns it.
       bool candidate = listed(v_.weak_types, t.name) || named_for_feature(t.name, t.qualified);
-      if (t.is_enum && f() == "logging") {
-        int n = 0;
-        for (const auto& level : mcp_log_levels()) n += t.enumerators.count(level) ? 1 : 0;
-        candidate = candidate || n >= 6;
-      }
+      if (t.is_enum && names_most_levels(t.enumerators)) candidate = true;
       std::string why;
       Loc where;
       if (candidate && tied(t, usr, why, where)) changed |= add(types_, usr, Evidence{kTiedType, 1, {Step{where, why}}});
+    }
+    // A class built on a feature type and named after it (`class
+    // SamplingMessageBuilder : public Builder<SamplingMessage, ...>`, a
+    // handler deriving from the feature's handler): the feature's helper type.
+    for (const auto& [usr, t] : idx_.types) {
+      if (!in_project(t) || types_.count(usr) || t.bases.empty()) continue;
+      for (const auto& b : t.bases) {
+        auto base = types_.find(b);
+        if (base == types_.end() || base->second.depth >= opt_.max_depth) continue;
+        const std::string& base_name = idx_.types.at(b).name;
+        if (!named_for_feature(t.name, t.qualified) && (base_name.size() < 4 || t.name.find(base_name) == std::string::npos))
+          continue;
+        Evidence e{std::min(base->second.confidence, kTiedType), base->second.depth + 1,
+                   with_step(Step{*t.decls.begin(), "is built on " + base_name}, base->second.via)};
+        changed |= add(types_, usr, std::move(e));
+        break;
+      }
     }
     // Aliases of feature types.
     for (const auto& [usr, t] : idx_.types) {
@@ -941,38 +977,61 @@ class FeatureInference {
           if (s->anchor == "field" && apis_.count(usr))
             for (const VarFact* v : locals_initialised_at(usr, s->at))
               report_refs(v->usr, kSeedVariable - 5, "uses " + v->name + ", which holds a " + f() + " message field", {Step{s->at, s->what}});
+          // A local named for the feature that the capability key's line
+          // reads into or writes from (`roots_val = object_get(json, "roots")`,
+          // `object_set(caps, "sampling", sampling_obj)`) holds the capability.
+          if (s->anchor == "capability")
+            for (const VarFact* v : locals_holding(usr, *s))
+              if (has_hint_word(v->name, v_)) report_holder(*v, *s, "the " + f() + " capability");
           continue;
         }
-        auto vars = lines_.locals_of.find(usr);
-        if (vars == lines_.locals_of.end()) continue;
-        for (const VarFact* v : vars->second) {
-          if (v->decls.empty()) continue;
-          const Loc d = *v->decls.begin();
-          if (d.file != s->at.file) continue;
-          bool holds = d.line == s->at.line && d.column < s->at.column;
-          if (!holds && d.line + 1 == s->at.line)
-            for (auto c = lines_.initializers.find(v->usr); c != lines_.initializers.end() && c->first == v->usr; ++c)
-              holds = holds || c->second->at.line == d.line || c->second->at.line == s->at.line;
-          // The request's params: a local passed after the method string (`send_request("x", params)`).
-          if (!holds)
-            if (auto r = lines_.refs_at.find({s->at.file, s->at.line}); r != lines_.refs_at.end())
-              for (const index::RefFact* ref : r->second)
-                holds = holds || (ref->target == v->usr && ref->at.column > s->at.column);
-          if (!holds) continue;
-          std::vector<Step> via{Step{s->at, s->what}};
-          emit(d, kSeedVariable, "declares " + v->name + ", which holds a " + f() + " message", via);
-          report_refs(v->usr, kSeedVariable - 5, "uses " + v->name + ", which holds a " + f() + " message", via);
-        }
+        for (const VarFact* v : locals_holding(usr, *s)) report_holder(*v, *s, "a " + f() + " message");
       }
     }
   }
 
-  // A macro whose body names a feature API: its definition and expansion sites.
+  void report_holder(const VarFact& v, const Seed& s, const std::string& what) {
+    const std::vector<Step> via{Step{s.at, s.what}};
+    emit(*v.decls.begin(), kSeedVariable, "declares " + v.name + ", which holds " + what, via);
+    report_refs(v.usr, kSeedVariable - 5, "uses " + v.name + ", which holds " + what, via);
+  }
+
+  // The function's locals a seed's line fills or passes on: declared on the
+  // line before the anchor (`json n = make_notification(kLogMessage, ...)`),
+  // declared the line before and initialised by a call on either line, or
+  // passed after the anchor (`send_request("x", params)`).
+  std::vector<const VarFact*> locals_holding(const std::string& usr, const Seed& s) const {
+    std::vector<const VarFact*> out;
+    auto vars = lines_.locals_of.find(usr);
+    if (vars == lines_.locals_of.end()) return out;
+    for (const VarFact* v : vars->second) {
+      if (v->decls.empty()) continue;
+      const Loc d = *v->decls.begin();
+      if (d.file != s.at.file) continue;
+      bool holds = d.line == s.at.line && d.column < s.at.column;
+      if (!holds && d.line + 1 == s.at.line)
+        for (auto c = lines_.initializers.find(v->usr); c != lines_.initializers.end() && c->first == v->usr; ++c)
+          holds = holds || c->second->at.line == d.line || c->second->at.line == s.at.line;
+      if (!holds)
+        if (auto r = lines_.refs_at.find({s.at.file, s.at.line}); r != lines_.refs_at.end())
+          for (const index::RefFact* ref : r->second)
+            holds = holds || (ref->target == v->usr && ref->at.column > s.at.column);
+      if (holds) out.push_back(v);
+    }
+    return out;
+  }
+
+  // A macro whose body names a feature API: its definition and expansion
+  // sites. A macro body is matched by name only, so an API tied by its name
+  // alone, or named with nothing but a feature word (a capabilities
+  // builder's `logging()`, when the logger macro names `mcp::logging::`),
+  // does not count there.
   void report_macros() {
     std::map<std::string, std::pair<const FunctionFact*, const Evidence*>> by_name;
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& fn = idx_.functions.at(usr);
-      if (fn.name.size() >= 5 && !fn.is_lambda && !ambiguous(fn)) by_name.emplace(fn.name, std::make_pair(&fn, &e));
+      if (fn.name.size() >= 5 && !fn.is_lambda && !e.named_only && !ambiguous(fn) && !listed(v_.words, fn.name))
+        by_name.emplace(fn.name, std::make_pair(&fn, &e));
     }
     for (const auto& [name, m] : idx_.macros) {
       for (const auto& id : m.identifiers) {
@@ -990,6 +1049,7 @@ class FeatureInference {
 
   const ProjectIndex& idx_;
   const FeatureVocabulary& v_;
+  const std::vector<std::string>& capability_words_;
   const InferenceOptions& opt_;
   const std::set<std::pair<std::uint32_t, unsigned>>& method_lines_;
   const std::map<std::string, std::vector<const Seed*>>& seeds_in_;
@@ -1012,7 +1072,8 @@ class FeatureInference {
 
 }  // namespace
 
-std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& seeds, const InferenceOptions& options) {
+std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& seeds, const FeatureCatalog& catalog,
+                            const InferenceOptions& options) {
   // Where each seed lies, and how many protocol concerns each function mixes.
   const BodyLookup bodies(idx);
   std::map<std::string, std::vector<const Seed*>> seeds_in;
@@ -1050,10 +1111,11 @@ std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& se
 
   const LineViews lines(idx);
   std::vector<Inferred> raw;
-  for (const auto& vocab : feature_vocabulary())
-    FeatureInference(idx, vocab, options, method_lines, seeds_in, dispatchers, type_users, calls_to, calls_by_name,
-                     overridden_by, refs_to, lines, raw)
-        .run();
+  for (const auto& feature : catalog.features)
+    if (feature.inference)
+      FeatureInference(idx, *feature.inference, catalog.capability_words, options, method_lines, seeds_in, dispatchers,
+                       type_users, calls_to, calls_by_name, overridden_by, refs_to, lines, raw)
+          .run();
 
   // One result per (feature, file, line): the most confident.
   std::map<std::tuple<std::string, std::uint32_t, unsigned>, Inferred> best;

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/index/facts.hpp"
+#include "engine/rule_pack.hpp"
 
 namespace mcp_lint::inference {
 
@@ -64,8 +65,9 @@ constexpr int kHighConfidence = 80;
 constexpr int kMediumConfidence = 50;
 
 // `seeds` are every rule hit (any feature: hits of other features tell a
-// dispatcher); inference runs for the features that have a vocabulary.
-std::vector<Inferred> infer(const index::ProjectIndex& index, const std::vector<Seed>& seeds,
+// dispatcher); inference runs for the catalog's features that have a
+// vocabulary (features.yaml `inference`).
+std::vector<Inferred> infer(const index::ProjectIndex& index, const std::vector<Seed>& seeds, const FeatureCatalog& catalog,
                             const InferenceOptions& options = {});
 
 // "calls A, which calls B at x.cpp:30, which sends ... at x.cpp:120"; `where`

@@ -5,44 +5,6 @@
 
 namespace mcp_lint::inference {
 
-const std::vector<FeatureVocabulary>& feature_vocabulary() {
-  static const std::vector<FeatureVocabulary> v{
-      {"roots",
-       {"ListRootsRequest", "ListRootsResult", "RootsListChangedNotification", "RootsCapability"},
-       {"Root"},
-       {"roots", "listroots", "rootslist"},
-       {"roots", "uri"}},
-      {"sampling",
-       {"CreateMessageRequest", "CreateMessageRequestParams", "CreateMessageParams", "CreateMessageResult",
-        "ModelPreferences", "ModelHint", "SamplingMessage", "SamplingMessageContentBlock", "SamplingCapability"},
-       {},
-       {"sampling", "createmessage", "modelpreferences", "includecontext"},
-       {"messages", "role", "content", "modelPreferences", "hints", "costPriority", "speedPriority",
-        "intelligencePriority", "systemPrompt", "includeContext", "temperature", "maxTokens", "stopSequences",
-        "metadata", "tools", "toolChoice", "mode", "model", "stopReason", "toolUseId", "isError",
-        // wire values of stopReason, and of the content types only sampling carries
-        "endTurn", "stopSequence", "toolUse", "tool_use", "tool_result"}},
-      {"logging",
-       {"LoggingLevel", "SetLevelRequest", "SetLevelRequestParams", "LoggingMessageNotification",
-        "LoggingMessageNotificationParams", "LoggingCapability"},
-       {},
-       {"logging", "loglevel", "setlevel", "logmessage", "lognotification"},
-       {"level", "logger", "data"}},
-  };
-  return v;
-}
-
-const FeatureVocabulary* vocabulary_for(const std::string& feature) {
-  for (const auto& v : feature_vocabulary())
-    if (v.feature == feature) return &v;
-  return nullptr;
-}
-
-const std::vector<std::string>& mcp_log_levels() {
-  static const std::vector<std::string> levels{"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
-  return levels;
-}
-
 std::vector<std::string> identifier_words(const std::string& id) {
   std::vector<std::string> words;
   std::string cur;
@@ -73,6 +35,12 @@ bool has_hint_word(const std::string& identifier, const FeatureVocabulary& v) {
   for (const auto& w : identifier_words(identifier))
     if (std::find(v.words.begin(), v.words.end(), w) != v.words.end()) return true;
   return false;
+}
+
+bool contains_word(const std::string& identifier, const std::vector<std::string>& words) {
+  std::string lower(identifier.size(), ' ');
+  std::transform(identifier.begin(), identifier.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return lower.find(w) != std::string::npos; });
 }
 
 }  // namespace mcp_lint::inference

@@ -1,0 +1,85 @@
+// The fact collector on code parsed by libclang: facts whose shape the AST
+// decides (implicit conversions, base specifiers), which hand-built indexes
+// in inference_test.cpp cannot show.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <clang-c/Index.h>
+
+#include "engine/index/fact_collector.hpp"
+#include "frontend/compile_units.hpp"
+#include "lint_test_support.hpp"
+
+namespace {
+
+using namespace mcp_lint;
+using lint_test::TempDir;
+
+index::UnitFacts facts_of(const std::string& source) {
+  TempDir tmp;
+  const std::string file = tmp.write("unit.cpp", source);
+  const auto args = inferred_args({});
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  CXIndex idx = clang_createIndex(0, 0);
+  CXTranslationUnit tu = nullptr;
+  const auto rc = clang_parseTranslationUnit2(idx, file.c_str(), argv.data(), static_cast<int>(argv.size()), nullptr, 0,
+                                              CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord, &tu);
+  EXPECT_EQ(rc, CXError_Success);
+  index::UnitFacts facts;
+  if (tu) facts = index::collect_facts(tu, [](const std::string& path) { return path.ends_with("/unit.cpp"); });
+  clang_disposeTranslationUnit(tu);
+  clang_disposeIndex(idx);
+  return facts;
+}
+
+// A lambda handed to a `const std::function<...>&` parameter is wrapped in an
+// implicit constructor call that starts where the lambda starts; it is
+// registered at the call taking it (`set_sampling_callback(`), like a lambda
+// handed to a template parameter.
+TEST(FactCollector, LambdaConvertedToAStdFunctionIsRegisteredAtTheCallTakingIt) {
+  const auto facts = facts_of(R"(#include <functional>
+struct Client {
+  void set_sampling_callback(const std::function<int(int)>& cb);
+  template <class F> void on(F f);
+};
+void install(Client& c) {
+  c.set_sampling_callback(
+      [](int x) { return x; });
+  c.on(
+      [](int y) { return y; });
+}
+)");
+  std::vector<unsigned> registered;
+  for (const auto& f : facts.functions)
+    if (f.is_lambda) registered.push_back(f.registered_at.line);
+  std::sort(registered.begin(), registered.end());
+  EXPECT_EQ(registered, (std::vector<unsigned>{7, 9}));
+  std::vector<unsigned> call_lines;
+  for (const auto& c : facts.calls)
+    if (c.name == "set_sampling_callback" || c.name == "on") call_lines.push_back(c.at.line);
+  std::sort(call_lines.begin(), call_lines.end());
+  EXPECT_EQ(call_lines, (std::vector<unsigned>{7, 9}));
+}
+
+// Base classes, template arguments of a base included; a CRTP base's
+// argument naming the class itself is left out.
+TEST(FactCollector, RecordsNameTheTypesTheirBasesName) {
+  const auto facts = facts_of(R"(struct SamplingMessage {};
+template <class T, class D> struct Builder { T value_; };
+struct SamplingMessageBuilder : Builder<SamplingMessage, SamplingMessageBuilder> {};
+)");
+  const index::TypeFact* message = nullptr;
+  const index::TypeFact* builder = nullptr;
+  for (const auto& t : facts.types) {
+    if (t.name == "SamplingMessage") message = &t;
+    if (t.name == "SamplingMessageBuilder") builder = &t;
+  }
+  ASSERT_TRUE(message && builder);
+  EXPECT_TRUE(builder->bases.count(message->usr)) << "bases: " << builder->bases.size();
+  EXPECT_FALSE(builder->bases.count(builder->usr));
+  EXPECT_TRUE(message->bases.empty());
+}
+
+}  // namespace
