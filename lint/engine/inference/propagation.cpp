@@ -221,7 +221,7 @@ class FeatureInference {
     std::map<std::string, int> apis_in_scope;
     for (const auto& [usr, e] : apis_) apis_in_scope[scope_of(idx_.functions.at(usr).qualified)]++;
     for (const auto& [usr, fn] : idx_.functions) {
-      if (apis_.count(usr) || fn.is_lambda || fn.decls.empty() || !has_hint_word(fn.name, v_) || is_plumbing(usr, fn)) continue;
+      if (!named_candidate(usr, fn)) continue;
       auto home = apis_in_scope.find(scope_of(fn.qualified));
       if (home == apis_in_scope.end() || home->second < 2 || !has_hint_word(home->first, v_)) continue;
       Evidence e{kTiedName, 1, {Step{first_decl(fn), "is named for " + f() + " next to its APIs in " + home->first}}};
@@ -237,12 +237,18 @@ class FeatureInference {
   // object, not the feature's.
   void capability_accessors() {
     for (const auto& [usr, fn] : idx_.functions) {
-      if (apis_.count(usr) || fn.is_lambda || fn.decls.empty() || !has_hint_word(fn.name, v_) || is_plumbing(usr, fn)) continue;
+      if (!named_candidate(usr, fn)) continue;
       if (!contains_word(fn.name, capability_words_) && !contains_word(scope_of(fn.qualified), capability_words_)) continue;
       Evidence e{kTiedName, 1, {Step{first_decl(fn), "is named for the " + f() + " capability"}}};
       e.named_only = true;
       add(apis_, usr, std::move(e));
     }
+  }
+
+  // Not yet an API, a declared function (not a lambda) named for the
+  // feature, and not plumbing: what a rule tying functions by name may take.
+  bool named_candidate(const std::string& usr, const FunctionFact& fn) const {
+    return !apis_.count(usr) && !fn.is_lambda && !fn.decls.empty() && has_hint_word(fn.name, v_) && !is_plumbing(usr, fn);
   }
 
   static std::string scope_of(const std::string& qualified) {
@@ -572,12 +578,12 @@ class FeatureInference {
     // handler deriving from the feature's handler): the feature's helper type.
     for (const auto& [usr, t] : idx_.types) {
       if (!in_project(t) || types_.count(usr) || t.bases.empty()) continue;
+      const bool named = named_for_feature(t.name, t.qualified);
       for (const auto& b : t.bases) {
         auto base = types_.find(b);
         if (base == types_.end() || base->second.depth >= opt_.max_depth) continue;
         const std::string& base_name = idx_.types.at(b).name;
-        if (!named_for_feature(t.name, t.qualified) && (base_name.size() < 4 || t.name.find(base_name) == std::string::npos))
-          continue;
+        if (!named && (base_name.size() < 4 || t.name.find(base_name) == std::string::npos)) continue;
         Evidence e{std::min(base->second.confidence, kTiedType), base->second.depth + 1,
                    with_step(Step{*t.decls.begin(), "is built on " + base_name}, base->second.via)};
         changed |= add(types_, usr, std::move(e));
@@ -862,14 +868,19 @@ class FeatureInference {
     }
   }
 
-  // The function's locals declared on `at`'s line before it: those its initializer holds.
+  // Declared on `at`'s line before it: a local whose initializer holds `at`.
+  static bool declared_before_on_line(const VarFact& v, Loc at) {
+    if (v.decls.empty()) return false;
+    const Loc d = *v.decls.begin();
+    return d.file == at.file && d.line == at.line && d.column < at.column;
+  }
+
+  // The function's locals whose initializer holds `at`.
   std::vector<const VarFact*> locals_initialised_at(const std::string& usr, Loc at) const {
     std::vector<const VarFact*> out;
     if (auto vars = lines_.locals_of.find(usr); vars != lines_.locals_of.end())
       for (const VarFact* v : vars->second)
-        if (!v->decls.empty() && v->decls.begin()->file == at.file && v->decls.begin()->line == at.line &&
-            v->decls.begin()->column < at.column)
-          out.push_back(v);
+        if (declared_before_on_line(*v, at)) out.push_back(v);
     return out;
   }
 
@@ -1008,7 +1019,7 @@ class FeatureInference {
       if (v->decls.empty()) continue;
       const Loc d = *v->decls.begin();
       if (d.file != s.at.file) continue;
-      bool holds = d.line == s.at.line && d.column < s.at.column;
+      bool holds = declared_before_on_line(*v, s.at);
       if (!holds && d.line + 1 == s.at.line)
         for (auto c = lines_.initializers.find(v->usr); c != lines_.initializers.end() && c->first == v->usr; ++c)
           holds = holds || c->second->at.line == d.line || c->second->at.line == s.at.line;
