@@ -10,9 +10,12 @@
 //         notifications/initialized, Mcp-Session-Id), as a client talking to
 //         the upstream directly would.
 // Each worker keeps one keep-alive connection and sends its next request when
-// the previous answer is complete. Stops after TOTAL requests or S seconds,
-// whichever comes first. Prints one JSON line with rps, latency percentiles
-// and the errors by kind (HTTP status, JSON-RPC error code, I/O failure).
+// the previous answer is complete. A server that ends the connection after an
+// answer (`Connection: close`, e.g. nginx after keepalive_requests) is not an
+// error: the worker reconnects (a legacy worker keeps its session) and counts
+// it in `reconnects`. Stops after TOTAL requests or S seconds, whichever comes
+// first. Prints one JSON line with rps, latency percentiles, reconnects and
+// the errors by kind (HTTP status, JSON-RPC error code, I/O failure).
 // --keep-going (soak runs, bench/run_soak.sh): a worker whose connection
 // fails counts one error, pauses briefly, reconnects and goes on, instead of
 // ending; without it a failed worker ends (failed_workers).
@@ -20,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -54,6 +58,7 @@ struct Shared {
   Clock::time_point deadline;
   long issued = 0;
   long errors = 0;
+  long reconnects = 0;  // connections the server closed after a complete answer
   std::map<std::string, long> error_kinds;  // "http_502", "jsonrpc_-32603", "io: Connection reset by peer"...
   std::vector<double> latencies_us;
 
@@ -96,19 +101,40 @@ http::request<http::string_body> make_request(const Options& opt, const json& bo
   return req;
 }
 
-json tool_call(const Options& opt, long id, bool modern) {
+// The tools/call of this run, without its id: every request differs only in
+// the id, so the body is built once and the id spliced in (the load generator
+// shares the cores with what it measures; it should cost little per request).
+json tool_call_without_id(const Options& opt, bool modern) {
   json params = {{"name", opt.tool}, {"arguments", json::object()}};
   if (modern) {
     params["_meta"] = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
                        {"io.modelcontextprotocol/clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}},
                        {"io.modelcontextprotocol/clientCapabilities", json::object()}};
   }
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", params}};
+  return {{"jsonrpc", "2.0"}, {"method", "tools/call"}, {"params", params}};
 }
+
+// One worker's tools/call request, reused: with_id() rewrites the body.
+class ToolCallRequest {
+ public:
+  ToolCallRequest(const Options& opt, const std::string& session_id, bool modern)
+      : req_(make_request(opt, tool_call_without_id(opt, modern), session_id, modern)),
+        tail_(req_.body().substr(1)) {}  // `"jsonrpc":...}` after the opening brace
+  http::request<http::string_body>& with_id(long id) {
+    auto& body = req_.body();
+    body.assign("{\"id\":").append(std::to_string(id)).append(",").append(tail_);
+    req_.prepare_payload();
+    return req_;
+  }
+
+ private:
+  http::request<http::string_body> req_;
+  std::string tail_;
+};
 
 // Sends one request and reads the whole answer (JSON or a complete SSE stream).
 asio::awaitable<http::response<http::string_body>> exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                             http::request<http::string_body> req) {
+                                                             const http::request<http::string_body>& req) {
   co_await http::async_write(stream, req, asio::use_awaitable);
   http::response_parser<http::string_body> parser;
   parser.body_limit(16 * 1024 * 1024);
@@ -120,9 +146,10 @@ bool more_to_do(const Shared& shared) {
   return shared.issued < shared.opt.requests && Clock::now() < shared.deadline;
 }
 
-// One connection's life: connect (and open a legacy session), then requests
-// until the bounds are reached. Throws on an I/O failure.
-asio::awaitable<void> run_connection(Shared& shared) {
+// One connection's life: connect (and, the first time, open a legacy
+// session), then requests until the bounds are reached or the server closes
+// the connection after an answer. Throws on an I/O failure.
+asio::awaitable<void> run_connection(Shared& shared, std::string& session_id, long& next_id) {
   const Options& opt = shared.opt;
   bool modern = opt.mode == "modern";
   auto ex = co_await asio::this_coro::executor;
@@ -131,38 +158,48 @@ asio::awaitable<void> run_connection(Shared& shared) {
   asio::ip::tcp::resolver resolver(ex);
   auto endpoints = co_await resolver.async_resolve(opt.host, opt.port, asio::use_awaitable);
   co_await stream.async_connect(endpoints, asio::use_awaitable);
+  stream.socket().set_option(asio::ip::tcp::no_delay(true));
 
-  std::string session_id;
-  if (!modern) {  // a legacy client opens its own session first
+  if (!modern && session_id.empty()) {  // a legacy client opens its own session first
     json init = {{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
                  {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
                              {"clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}}}}};
     auto res = co_await exchange(stream, buffer, make_request(opt, init, "", false));
     session_id = std::string(res["Mcp-Session-Id"]);
+    if (res.result() != http::status::ok || session_id.empty()) {  // e.g. 503: the server's session limit
+      shared.error("initialize_http_" + std::to_string(res.result_int()));
+      throw std::runtime_error("initialize failed");  // ends this worker (failed_workers)
+    }
     json initialized = {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}};
-    co_await exchange(stream, buffer, make_request(opt, initialized, session_id, false));
+    auto ack = co_await exchange(stream, buffer, make_request(opt, initialized, session_id, false));
+    if (!res.keep_alive() || !ack.keep_alive()) co_return;  // the server closes: reconnect, same session
   }
-  long id = 1;
+  ToolCallRequest request(opt, session_id, modern);
   while (more_to_do(shared)) {
     ++shared.issued;
     auto start = Clock::now();
     stream.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.request_timeout)));
-    auto res = co_await exchange(stream, buffer, make_request(opt, tool_call(opt, id++, modern), session_id, modern));
+    auto res = co_await exchange(stream, buffer, request.with_id(next_id++));
     auto us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
     if (auto kind = error_kind(res); !kind.empty()) {
       shared.error(kind);
     } else {
       shared.latencies_us.push_back(us);
     }
-    if (!res.keep_alive()) co_return;  // the server closes: the caller reconnects
+    if (!res.keep_alive()) {  // Connection: close after a complete answer: the worker reconnects
+      if (more_to_do(shared)) ++shared.reconnects;
+      co_return;
+    }
   }
 }
 
 asio::awaitable<void> worker(Shared& shared) {
   asio::steady_timer pause(co_await asio::this_coro::executor);
+  std::string session_id;  // legacy: kept across reconnects, like a real client
+  long next_id = 1;
   while (more_to_do(shared)) {
     try {
-      co_await run_connection(shared);
+      co_await run_connection(shared, session_id, next_id);
       continue;
     } catch (const boost::system::system_error& e) {
       if (!shared.opt.keep_going) throw;
@@ -214,7 +251,8 @@ int main(int argc, char** argv) {
   asio::io_context ioc{1};
   auto start = Clock::now();
   Shared shared{opt, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.max_seconds)),
-                0, 0, {}, {}};
+                0, 0, 0, {}, {}};
+  shared.latencies_us.reserve(static_cast<std::size_t>(std::min(opt.requests, 4'000'000L)));
   int failed_workers = 0;
   for (int i = 0; i < opt.concurrency; ++i) {
     asio::co_spawn(ioc, worker(shared), [&](std::exception_ptr e) {
@@ -226,7 +264,7 @@ int main(int argc, char** argv) {
   auto& lat = shared.latencies_us;
   double ok = static_cast<double>(lat.size());
   json out = {{"mode", opt.mode}, {"concurrency", opt.concurrency}, {"ok", lat.size()}, {"errors", shared.errors},
-              {"error_kinds", shared.error_kinds},
+              {"error_kinds", shared.error_kinds}, {"reconnects", shared.reconnects},
               {"failed_workers", failed_workers}, {"seconds", seconds}, {"rps", ok / seconds},
               {"p50_us", percentile(lat, 0.50)}, {"p99_us", percentile(lat, 0.99)}};
   std::printf("%s\n", out.dump().c_str());

@@ -23,6 +23,7 @@
 
 #include "auth/metadata_proxy.hpp"
 #include "auth/resource_metadata.hpp"
+#include "auth/resource_server.hpp"
 #include "bridge/make_bridge.hpp"
 #include "bridge/peer_forwarder.hpp"
 #include "config/command_line.hpp"
@@ -66,6 +67,35 @@ std::shared_ptr<upstream::SessionFactory> make_factory(asio::any_io_executor ex,
   spdlog::info("upstream: legacy stdio server `{}`{}", command,
                cfg.upstream_is_default_sample ? " (the bundled sample; give --upstream or -- COMMAND for yours)" : "");
   return upstream::make_stdio_session_factory(ex, std::move(o));
+}
+
+// Resource-server authorization (auth/resource_server.hpp) from the
+// --auth-* options; the audience defaults to the public URL, set once bound.
+std::shared_ptr<auth::ResourceServer> make_resource_server(asio::any_io_executor ex,
+                                                           const config::BridgeConfig& cfg) {
+  auth::ResourceServerOptions o;
+  o.policy.issuers = cfg.auth_issuers;
+  o.policy.audience = cfg.auth_audience;
+  o.policy.scopes_supported = cfg.auth_scopes_supported;
+  o.policy.required_scopes = cfg.auth_required_scopes;
+  o.policy.operation_scopes = cfg.auth_operation_scopes;
+  o.policy.clock_skew = cfg.auth_clock_skew;
+  o.jwks.url = cfg.auth_jwks_url;
+  o.jwks.fetch.ca_file = cfg.auth_ca_file;
+  if (!cfg.auth_introspection_url.empty()) {
+    auth::IntrospectionOptions io;
+    io.url = cfg.auth_introspection_url;
+    io.fetch.ca_file = cfg.auth_ca_file;
+    io.client_id = cfg.auth_introspection_client_id;
+    const char* secret = std::getenv(cfg.auth_introspection_secret_env.c_str());
+    if (!secret || !*secret)
+      spdlog::warn("auth: ${} is empty: introspection requests carry no client secret",
+                   cfg.auth_introspection_secret_env);
+    io.client_secret = secret ? secret : "";
+    io.default_issuer = cfg.auth_issuers.front();
+    o.introspection = std::move(io);
+  }
+  return std::make_shared<auth::ResourceServer>(ex, std::move(o));
 }
 
 // requestState keys: --state-key-file, else the --state-key-env variable,
@@ -135,7 +165,9 @@ int main(int argc, char* argv[]) {
   config::setup_logging(cfg.log_level, cfg.log_format);
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe or socket is an error code, not a fatal signal
 
-  // Observability (observe/): the access log, off unless --access-log.
+  // Observability (observe/): metrics are recorded only when /metrics can be
+  // read (--metrics-listen); the access log is off unless --access-log.
+  observe::set_recording(!cfg.metrics_host.empty());
   std::shared_ptr<observe::AccessLog> access_log;
   if (!cfg.access_log.empty()) {
     try {
@@ -162,9 +194,18 @@ int main(int argc, char* argv[]) {
   // Passthrough authorization (auth/metadata_proxy.hpp): an HTTP upstream
   // behind HTTP clients; its public URL is known once the listener is bound.
   std::shared_ptr<auth::ResourceMetadataProxy> metadata;
+  // Resource-server authorization: the bridge is the protected resource, and
+  // upstream sessions never carry the client's credentials.
+  std::shared_ptr<auth::ResourceServer> resource_server;
+  const bool resource_server_mode = cfg.auth_mode == config::BridgeConfig::AuthMode::ResourceServer;
   try {
     auto options = bridge_options(cfg, std::get<bridge::KeyRing>(std::move(keys)));
-    if (!cfg.upstream_url.empty() && !cfg.stdio) {
+    auto factory = make_factory(ioc.get_executor(), cfg);
+    if (resource_server_mode) {
+      resource_server = make_resource_server(ioc.get_executor(), cfg);
+      factory = auth::client_credentials_free_factory(std::move(factory));
+      options.upstream_refuses_the_bridge = true;
+    } else if (!cfg.upstream_url.empty() && !cfg.stdio) {
       auth::MetadataProxyOptions mo;
       mo.upstream_url = cfg.upstream_url;
       mo.ca_file = cfg.upstream_ca_file;
@@ -174,7 +215,7 @@ int main(int argc, char* argv[]) {
         return metadata->rewrite_challenge(challenge);
       };
     }
-    bridge = bridge::make_bridge(ioc.get_executor(), make_factory(ioc.get_executor(), cfg), std::move(options));
+    bridge = bridge::make_bridge(ioc.get_executor(), std::move(factory), std::move(options));
   } catch (const std::exception& e) {
     spdlog::critical("cannot set up the upstream: {}", e.what());
     return 1;
@@ -247,6 +288,12 @@ int main(int argc, char* argv[]) {
     auto forwarder = std::make_shared<bridge::PeerForwarder>(ioc.get_executor(), cfg.advertise_url, fo);
     ho.forwarder = forwarder;
     if (metadata) ho.resource_metadata = [metadata] { return metadata->serve(); };
+    if (resource_server) {
+      ho.resource_metadata = [resource_server] { return resource_server->serve_metadata(); };
+      ho.authenticate = [resource_server](std::string_view authorization, const nlohmann::json& message) {
+        return resource_server->authenticate(authorization, message);
+      };
+    }
     http_server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, ho);
     try {
       http_server->start();
@@ -262,6 +309,16 @@ int main(int argc, char* argv[]) {
                                    : cfg.public_url);
       spdlog::info("auth: passthrough; public URL {}, protected resource metadata at {}", metadata->public_url(),
                    metadata->metadata_url());
+    }
+    if (resource_server) {
+      resource_server->set_public_url(cfg.public_url.empty()
+                                          ? auth::default_public_url(cfg.listen_host, http_server->local_port())
+                                          : cfg.public_url);
+      spdlog::info("auth: resource server; audience {}, protected resource metadata at {}, JWT keys from {}, "
+                   "introspection at {}",
+                   resource_server->audience(), resource_server->metadata_url(),
+                   cfg.auth_jwks_url.empty() ? "(none)" : cfg.auth_jwks_url,
+                   cfg.auth_introspection_url.empty() ? "(none)" : cfg.auth_introspection_url);
     }
     forwarder->set_self_url(self_url);
     spdlog::info("mrtr: {} strategy{}; advertising {} to peer replicas", cfg.mrtr_strategy,

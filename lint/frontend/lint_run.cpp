@@ -1,6 +1,7 @@
 #include "frontend/lint_run.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -26,6 +27,7 @@
 #include "frontend/progress.hpp"
 #include "frontend/source_scan.hpp"
 #include "frontend/unit_outcome.hpp"
+#include "frontend/variant_defines.hpp"
 
 namespace fs = std::filesystem;
 
@@ -53,12 +55,43 @@ std::string parse_failure(CXErrorCode rc, const std::string& file) {
   }
 }
 
-// Parses one unit with libclang: its rule hits, index facts and the files it read.
-UnitOutcome parse_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
-                       bool collect_facts) {
+// The lines of the main file the preprocessor skipped (libclang's skipped ranges).
+std::vector<LineRange> skipped_lines(CXTranslationUnit tu, CXFile main) {
+  std::vector<LineRange> out;
+  CXSourceRangeList* ranges = clang_getSkippedRanges(tu, main);
+  if (!ranges) return out;
+  for (unsigned i = 0; i < ranges->count; ++i) {
+    unsigned first = 0, last = 0;
+    clang_getSpellingLocation(clang_getRangeStart(ranges->ranges[i]), nullptr, &first, nullptr, nullptr);
+    clang_getSpellingLocation(clang_getRangeEnd(ranges->ranges[i]), nullptr, &last, nullptr, nullptr);
+    out.emplace_back(first, last);
+  }
+  clang_disposeSourceRangeList(ranges);
+  return out;
+}
+
+// The macros whose definition would bring the main file's skipped, feature-
+// naming branches into a parse (variant_defines.hpp).
+std::vector<std::string> variant_macros(CXTranslationUnit tu, const std::string& file, const FeatureCatalog& catalog) {
+  CXFile main = clang_getFile(tu, file.c_str());
+  if (!main) return {};
+  const auto skipped = skipped_lines(tu, main);
+  if (skipped.empty()) return {};
+  std::size_t size = 0;
+  const char* text = clang_getFileContents(tu, main, &size);
+  if (!text) return {};
+  return variant_defines(std::string_view(text, size), skipped,
+                         [&](std::string_view branch) { return names_a_feature(branch, catalog); });
+}
+
+// One libclang parse of `unit` with `args`: its rule hits, index facts and the
+// files it read; `variants` (when not null) receives variant_macros().
+UnitOutcome parse_once(CXIndex index, const CompileUnit& unit, const std::vector<std::string>& args,
+                       const RuleEngine& engine, const ScopeFilter& scope, bool collect_facts,
+                       std::vector<std::string>* variants) {
   UnitOutcome out;
   std::vector<const char*> argv;
-  for (const auto& a : unit.args) argv.push_back(a.c_str());
+  for (const auto& a : args) argv.push_back(a.c_str());
   // KeepGoing: a missing header or an unknown type does not stop the parse, so
   // code whose dependencies are not installed is still analysed.
   // DetailedPreprocessingRecord: macro definitions/expansions become cursors.
@@ -87,8 +120,46 @@ UnitOutcome parse_unit(CXIndex index, const CompileUnit& unit, const RuleEngine&
     out.has_facts = true;
   }
   out.included = included_files(tu);
-  if (out.had_errors) out.not_found = missing_include_paths(tu, unit.args);
+  if (out.had_errors) out.not_found = missing_include_paths(tu, args);
+  if (variants && scope(unit.file)) *variants = variant_macros(tu, unit.file, engine.rules().features);
   clang_disposeTranslationUnit(tu);
+  return out;
+}
+
+// Adds what a variant parse of a unit found to the unit's outcome. Its errors
+// stay its own (the branch's optional headers are often not installed); the
+// files it read or looked for join the unit's, so the cache entry goes stale
+// when any of them changes.
+void add_variant(UnitOutcome& out, UnitOutcome variant) {
+  std::set<std::tuple<const Rule*, std::string, unsigned, unsigned>> seen;
+  for (const auto& h : out.hits) seen.emplace(h.rule, h.abs_file, h.line, h.column);
+  for (auto& h : variant.hits)
+    if (seen.emplace(h.rule, h.abs_file, h.line, h.column).second) out.hits.push_back(std::move(h));
+  for (auto [into, from] : {std::pair{&out.included, &variant.included}, std::pair{&out.not_found, &variant.not_found}}) {
+    std::set<std::string> have(into->begin(), into->end());
+    for (auto& f : *from)
+      if (have.insert(f).second) into->push_back(std::move(f));
+  }
+  if (out.has_facts && variant.has_facts) {
+    index::ProjectIndex both;
+    both.merge(out.facts);
+    both.merge(variant.facts);
+    out.facts = both.as_unit();
+  }
+}
+
+// Parses one unit with libclang; when a skipped branch of its main file names
+// a feature, parses it once more with that branch's macro defined
+// (variant_defines.hpp) and adds what that parse found.
+UnitOutcome parse_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& engine, const ScopeFilter& scope,
+                       bool collect_facts) {
+  std::vector<std::string> macros;
+  UnitOutcome out = parse_once(index, unit, unit.args, engine, scope, collect_facts, &macros);
+  if (out.failed || macros.empty()) return out;
+  std::vector<std::string> args = unit.args;
+  for (const auto& m : macros) args.push_back("-D" + m);
+  UnitOutcome variant = parse_once(index, unit, args, engine, scope, collect_facts, nullptr);
+  if (!variant.failed) add_variant(out, std::move(variant));
   return out;
 }
 

@@ -140,6 +140,30 @@ std::string rewrite_resource_metadata(std::string_view header, std::string_view 
   return std::string(trimmed) + (only_scheme ? " " : ", ") + param;
 }
 
+std::string bearer_challenge(std::string_view metadata_url, const std::vector<std::string>& scopes,
+                             std::string_view error, std::string_view description) {
+  auto clean = [](std::string_view text) {
+    std::string out;
+    for (char c : text)
+      if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+    return out;
+  };
+  std::string out = "Bearer resource_metadata=" + auth::quoted(clean(metadata_url));
+  if (!scopes.empty()) {
+    std::string joined;
+    for (const auto& s : scopes) joined += (joined.empty() ? "" : " ") + s;
+    out += ", scope=" + auth::quoted(clean(joined));
+  }
+  if (!error.empty()) out += ", error=" + auth::quoted(clean(error));
+  if (!description.empty()) out += ", error_description=" + auth::quoted(clean(description));
+  return out;
+}
+
+nlohmann::json authorization_error_response(const nlohmann::json& id, unsigned http_status, std::string message) {
+  return translate::make_error_response(id, kAuthorizationErrorCode, std::move(message),
+                                        nlohmann::json{{"httpStatus", http_status}});
+}
+
 nlohmann::json authorization_error_response(const nlohmann::json& id, unsigned http_status) {
   const bool forbidden = http_status == 403;
   return translate::make_error_response(

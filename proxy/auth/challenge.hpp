@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,15 @@ std::optional<std::string> find_resource_metadata(std::string_view www_authentic
 // anything else (other schemes, several challenges) is returned unchanged.
 std::string rewrite_resource_metadata(std::string_view www_authenticate, std::string_view metadata_url);
 
+// The bridge's own challenge in resource-server mode (RFC 6750 §3, RFC 9728
+// §5.1, authorization/index.mdx "Error Handling"):
+//   Bearer resource_metadata="URL"[, scope="a b"][, error="E"][, error_description="D"]
+// `error` empty for a request without a token (RFC 6750 §3.1: no error code
+// then); "invalid_token" (401) or "insufficient_scope" (403) otherwise.
+// `scopes` empty: no scope parameter. Values are quoted; control characters dropped.
+std::string bearer_challenge(std::string_view metadata_url, const std::vector<std::string>& scopes,
+                             std::string_view error = {}, std::string_view description = {});
+
 // JSON-RPC error code of the body of a 401/403 answer. A client reacts to the
 // HTTP status and the header (authorization/index.mdx "Error Handling",
 // RFC 6750 §3); the body only says the same to a reader of JSON-RPC.
@@ -37,5 +47,7 @@ inline constexpr int kAuthorizationErrorCode = -32001;
 // The JSON-RPC error response for an upstream 401/403 to request `id`; the
 // upstream's challenge is not repeated in the body.
 nlohmann::json authorization_error_response(const nlohmann::json& id, unsigned http_status);
+// The same with the bridge's own message (resource-server mode).
+nlohmann::json authorization_error_response(const nlohmann::json& id, unsigned http_status, std::string message);
 
 }  // namespace mcp::auth

@@ -14,9 +14,7 @@
 
 #include "auth/challenge.hpp"
 #include "auth/resource_metadata.hpp"
-#include "upstream/http_connection_pool.hpp"
-#include "upstream/http_upstream.hpp"
-#include "upstream/http_url.hpp"
+#include "auth/document_fetcher.hpp"
 
 namespace mcp::auth {
 
@@ -39,33 +37,15 @@ bridge::Reply failure(unsigned status, std::string description) {
                                     {"error_description", std::move(description)}}};
 }
 
-// path + query of an absolute URL ("/" when empty).
-std::string target_of(std::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed) return "/";
-  std::string t(parsed->encoded_target());
-  return t.empty() ? "/" : t;
-}
-
 }  // namespace
 
 ResourceMetadataProxy::ResourceMetadataProxy(asio::any_io_executor ex, MetadataProxyOptions opts)
     : opts_(std::move(opts)), strand_(asio::make_strand(ex)) {
-  std::string error;
-  auto url = upstream::parse_http_url(opts_.upstream_url, error);
   auto origin = origin_of(opts_.upstream_url);
-  if (!url || !origin) throw std::invalid_argument("upstream URL '" + opts_.upstream_url + "': " + error);
+  if (!origin) throw std::invalid_argument("upstream URL '" + opts_.upstream_url + "': not an absolute http(s) URL");
   upstream_origin_ = *origin;
-  upstream::HttpUpstreamOptions tls_opts;
-  tls_opts.ca_file = opts_.ca_file;
-  tls_opts.tls_insecure = opts_.tls_insecure;
-  upstream::HttpConnectionPool::Limits limits;
-  limits.max_connections = 2;
-  limits.max_idle = 0;
-  limits.connect_timeout = opts_.timeout;
-  limits.max_unparsed_bytes = 64 * 1024;
-  pool_ = std::make_shared<upstream::HttpConnectionPool>(
-      ex, *url, url->tls ? upstream::make_upstream_tls_context(tls_opts) : nullptr, limits);
+  fetcher_ = std::make_unique<DocumentFetcher>(
+      ex, opts_.upstream_url, FetchOptions{opts_.ca_file, opts_.tls_insecure, opts_.max_document_bytes, opts_.timeout});
 }
 
 ResourceMetadataProxy::~ResourceMetadataProxy() = default;
@@ -139,7 +119,7 @@ asio::awaitable<bridge::Reply> ResourceMetadataProxy::fetch_document() {
   for (const auto& url : candidates) {
     std::pair<unsigned, std::string> got;
     try {
-      got = co_await get(target_of(url));
+      got = co_await fetcher_->get(target_of(url));
     } catch (const std::exception& e) {
       last_error = url + ": " + e.what();
       only_not_found = false;
@@ -163,25 +143,6 @@ asio::awaitable<bridge::Reply> ResourceMetadataProxy::fetch_document() {
     co_return failure(404, "the upstream serves no protected resource metadata (RFC 9728)");
   spdlog::warn("auth: no usable protected resource metadata from the upstream: {}", last_error);
   co_return failure(502, "the upstream's protected resource metadata is unavailable: " + last_error);
-}
-
-asio::awaitable<std::pair<unsigned, std::string>> ResourceMetadataProxy::get(std::string target) {
-  auto lease = co_await pool_->acquire(/*allow_reuse=*/false);
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, pool_->url().host_header);
-  req.set(http::field::user_agent, "mcp-bridge");
-  req.set(http::field::accept, "application/json");
-  req.keep_alive(false);
-  http::response_parser<http::string_body> parser;
-  parser.header_limit(16 * 1024);
-  parser.body_limit(opts_.max_document_bytes);
-  lease->tcp().expires_after(opts_.timeout);
-  co_await lease->with_stream([&](auto& s) { return http::async_write(s, req, asio::use_awaitable); });
-  co_await lease->with_stream(
-      [&](auto& s) { return http::async_read(s, lease->buffer, parser, asio::use_awaitable); });
-  lease->tcp().expires_never();
-  auto& res = parser.get();
-  co_return std::make_pair(res.result_int(), std::move(res.body()));
 }
 
 }  // namespace mcp::auth

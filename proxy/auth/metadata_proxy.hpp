@@ -29,11 +29,9 @@
 
 #include "bridge/bridge.hpp"
 
-namespace mcp::upstream {
-class HttpConnectionPool;
-}
-
 namespace mcp::auth {
+
+class DocumentFetcher;
 
 struct MetadataProxyOptions {
   std::string upstream_url;                     // the legacy server's MCP endpoint, http(s)
@@ -72,13 +70,11 @@ class ResourceMetadataProxy : public std::enable_shared_from_this<ResourceMetada
   static boost::asio::awaitable<void> run_flight(std::shared_ptr<ResourceMetadataProxy> self,
                                                  std::shared_ptr<Flight> flight);
   boost::asio::awaitable<bridge::Reply> fetch_document();
-  // One GET; the status and the body (bounded). Throws on I/O errors.
-  boost::asio::awaitable<std::pair<unsigned, std::string>> get(std::string target);
 
   MetadataProxyOptions opts_;
   std::string upstream_origin_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
-  std::shared_ptr<upstream::HttpConnectionPool> pool_;
+  std::unique_ptr<DocumentFetcher> fetcher_;
   mutable std::mutex mu_;
   std::string public_url_;
   std::string upstream_metadata_url_;  // from the upstream's last challenge, same origin only

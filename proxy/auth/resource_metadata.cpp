@@ -75,6 +75,23 @@ std::optional<std::string> check_public_url(std::string_view url) {
   return std::nullopt;
 }
 
+std::optional<std::string> canonical_resource_uri(std::string_view url) {
+  auto s = split(url);
+  if (!s) return std::nullopt;
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  std::string query = parsed && parsed->has_query() ? "?" + std::string(parsed->encoded_query()) : std::string();
+  return s->origin + s->path + query;
+}
+
+nlohmann::json own_prm_document(std::string_view public_url, const std::vector<std::string>& authorization_servers,
+                                const std::vector<std::string>& scopes_supported) {
+  nlohmann::json doc = {{"resource", std::string(public_url)},
+                        {"authorization_servers", authorization_servers},
+                        {"bearer_methods_supported", nlohmann::json::array({"header"})}};
+  if (!scopes_supported.empty()) doc["scopes_supported"] = scopes_supported;
+  return doc;
+}
+
 std::variant<nlohmann::json, std::string> rewrite_prm_document(std::string_view body, std::string_view public_url) {
   auto parsed = translate::parse_json(body, translate::InvalidUtf8::Reject);
   if (!parsed.ok()) return "the upstream's protected resource metadata is not JSON (" + parsed.error + ")";

@@ -1,9 +1,11 @@
-// OAuth 2.0 Protected Resource Metadata (RFC 9728) in passthrough mode: the
-// upstream is the protected resource, the bridge serves the upstream's
-// document with `resource` naming the bridge's canonical public URL, because
-// a 2026-07-28 client checks that the metadata it fetched belongs to the URL
-// it talks to (RFC 9728 §3.3) and asks for a token bound to it (RFC 8707).
-// Pure functions over strings and JSON; the fetching is in metadata_proxy.hpp.
+// OAuth 2.0 Protected Resource Metadata (RFC 9728), the URLs and the document.
+// Passthrough mode: the upstream is the protected resource, the bridge serves
+// the upstream's document with `resource` naming the bridge's canonical public
+// URL, because a 2026-07-28 client checks that the metadata it fetched belongs
+// to the URL it talks to (RFC 9728 §3.3) and asks for a token bound to it
+// (RFC 8707). Resource-server mode: the bridge builds its own document
+// (own_prm_document). Pure functions over strings and JSON; the fetching is in
+// metadata_proxy.hpp.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +43,19 @@ std::string default_public_url(std::string_view listen_host, std::uint16_t port)
 // Error text of a --public-url that cannot serve as a canonical resource URI
 // (RFC 8707 §2: absolute http(s), no fragment), or nullopt when it can.
 std::optional<std::string> check_public_url(std::string_view url);
+
+// The RFC 8707 §2 comparison form of a resource URI: lower-cased scheme and
+// host, default port elided, no trailing '/', query kept; nullopt when not
+// absolute http(s). Two URIs name the same resource when their forms are equal
+// (authorization/index.mdx: accept upper-case scheme and host).
+std::optional<std::string> canonical_resource_uri(std::string_view url);
+
+// The bridge's own document in resource-server mode (RFC 9728 §2):
+// resource = the canonical public URL, the authorization servers, the
+// supported scopes (omitted when none are configured), and bearer tokens in
+// the Authorization header only (RFC 6750 §2.1; tokens never in the query).
+nlohmann::json own_prm_document(std::string_view public_url, const std::vector<std::string>& authorization_servers,
+                                const std::vector<std::string>& scopes_supported);
 
 // The upstream's metadata document (untrusted bytes) with `resource`
 // replaced by `public_url`. `signed_metadata` is dropped: its signed claims

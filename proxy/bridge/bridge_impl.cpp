@@ -163,6 +163,12 @@ unsigned BridgeImpl::upstream_error_status(unsigned gateway_status) const {
 std::optional<Reply> BridgeImpl::authorization_reply(const std::exception& e, const json& id) const {
   const unsigned status = upstream::authorization_failure_status(e);
   if (status == 0) return std::nullopt;
+  if (opts_.upstream_refuses_the_bridge) {
+    spdlog::error("bridge: the upstream refused the bridge's own credentials with HTTP {} (check --upstream-header)",
+                  status);
+    return error_reply(upstream_error_status(502), id, err::kInternalError,
+                       "Upstream server refused the bridge's credentials (HTTP " + std::to_string(status) + ")");
+  }
   const auto& challenge = dynamic_cast<const upstream::UpstreamHttpError&>(e).www_authenticate;
   Reply r{status, auth::authorization_error_response(id, status)};
   r.www_authenticate = opts_.rewrite_challenge ? opts_.rewrite_challenge(challenge) : challenge;
@@ -300,7 +306,10 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
   }
   const json id = message["id"];
   const std::string method = message["method"].get<std::string>();
-  const json params = message.contains("params") ? message["params"] : json(nullptr);
+  // A reference into the request (alive for the whole call): no copy of the arguments.
+  static const json kNoParams;
+  const auto params_it = message.find("params");
+  const json& params = params_it != message.end() ? *params_it : kNoParams;
 
   // 2. Method table: removed, unknown and not-yet-supported methods.
   const auto info = translate::lookup_method(method);

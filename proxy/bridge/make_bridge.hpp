@@ -68,6 +68,11 @@ struct BridgeOptions {
   // (auth/metadata_proxy.hpp: resource_metadata -> the bridge's metadata URL).
   // Empty: the challenge is passed unchanged.
   std::function<std::string(std::string_view www_authenticate)> rewrite_challenge;
+  // Resource-server authorization (auth/resource_server.hpp): upstream
+  // sessions carry only the bridge's own credential, so an upstream 401/403
+  // refuses the bridge, not the client: the client gets a 502 without the
+  // upstream's challenge (it cannot fix it), logged; still not a health failure.
+  bool upstream_refuses_the_bridge = false;
 };
 
 std::shared_ptr<Bridge> make_bridge(boost::asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory,

@@ -101,7 +101,10 @@ std::string hex_lower(std::span<const unsigned char> bytes) {
 std::string sha256_hex(std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
-  if (EVP_Digest(text.data(), text.size(), md.data(), &len, EVP_sha256(), nullptr) != 1)
+  // Fetched once: EVP_sha256() makes OpenSSL 3 look the implementation up on
+  // every call, and this runs twice per tools/call (ExchangeBinding).
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (!sha256 || EVP_Digest(text.data(), text.size(), md.data(), &len, sha256, nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");
   return hex_lower(std::span(md.data(), len));
 }

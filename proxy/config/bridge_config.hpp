@@ -40,6 +40,27 @@ struct BridgeConfig {
   std::map<std::string, std::string> child_env;  // --env KEY=VAL
   std::string child_cwd;
 
+  // --- authorization (proxy/auth/): who is the protected resource
+  //   Passthrough (default): the upstream; its 401/403 and metadata reach the
+  //     client through the bridge, the client's token is forwarded.
+  //   ResourceServer: the bridge; it serves its own metadata, validates every
+  //     token (JWT against --auth-jwks-url) and never forwards it upstream.
+  enum class AuthMode { Passthrough, ResourceServer };
+  AuthMode auth_mode = AuthMode::Passthrough;
+  std::vector<std::string> auth_issuers;   // --auth-issuer URL (repeatable): accepted `iss`, advertised AS
+  std::string auth_jwks_url;               // --auth-jwks-url: the issuer's signing keys (RFC 7517 JWK Set)
+  std::string auth_audience;               // --auth-audience; empty: the canonical public URL (RFC 8707)
+  std::vector<std::string> auth_scopes_supported;  // --auth-scopes: scopes_supported of the metadata
+  std::vector<std::string> auth_required_scopes;   // --auth-require-scope SCOPE: every request needs these
+  // --auth-require-scope OPERATION=SCOPE...: OPERATION is a method ("tools/list")
+  // or METHOD:NAME for a named one ("tools/call:delete_file", "prompts/get:NAME").
+  std::map<std::string, std::vector<std::string>> auth_operation_scopes;
+  std::string auth_introspection_url;       // --auth-introspection-url: RFC 7662 endpoint for opaque tokens
+  std::string auth_introspection_client_id;  // --auth-introspection-client-id (client_secret_basic)
+  std::string auth_introspection_secret_env = "MCP_BRIDGE_INTROSPECTION_SECRET";  // the secret, never on argv
+  std::string auth_ca_file;                // --auth-ca-file: extra CAs for https JWKS / introspection URLs
+  std::chrono::seconds auth_clock_skew{60};  // --auth-clock-skew-s: leeway on exp/nbf
+
   // --- runtime
   unsigned threads = 0;  // 0 = all cores (std::thread::hardware_concurrency)
 

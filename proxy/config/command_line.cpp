@@ -114,6 +114,111 @@ void parse_cache_override(const std::string& text, BridgeConfig& cfg) {
   cfg.cache_overrides[method] = o;
 }
 
+// An issuer, JWKS or audience URL: absolute http(s), no fragment.
+void check_url_option(const std::string& url, const std::string& option) {
+  if (auto problem = auth::check_public_url(url))
+    throw CLI::ValidationError(option, *problem + ", got '" + url + "'");
+}
+
+void parse_required_scope(const std::string& text, BridgeConfig& cfg);
+std::vector<std::string> parse_scopes(const std::string& text, const std::string& option);
+
+// The Authorization group: resource-server needs issuers and keys; its options
+// mean nothing in passthrough mode, so giving them there is an error.
+void check_authorization(const std::string& mode, const std::vector<std::string>& scopes,
+                         const std::vector<std::string>& required, std::uint64_t skew, BridgeConfig& cfg) {
+  const bool any_rs_option = !cfg.auth_issuers.empty() || !cfg.auth_jwks_url.empty() || !cfg.auth_audience.empty() ||
+                             !scopes.empty() || !required.empty() || !cfg.auth_ca_file.empty() ||
+                             !cfg.auth_introspection_url.empty() || !cfg.auth_introspection_client_id.empty();
+  if (mode != "resource-server") {
+    if (any_rs_option)
+      throw CLI::ValidationError("--auth-*", "--auth-issuer, --auth-jwks-url, --auth-audience, --auth-scopes, "
+                                             "--auth-require-scope, --auth-introspection-* and --auth-ca-file only "
+                                             "apply to --auth-mode resource-server");
+    return;
+  }
+  cfg.auth_mode = BridgeConfig::AuthMode::ResourceServer;
+  if (cfg.stdio)
+    throw CLI::ValidationError("--auth-mode", "resource-server needs the HTTP listener (OAuth is an HTTP "
+                                              "mechanism; a --stdio client takes credentials from its environment)");
+  if (cfg.auth_issuers.empty())
+    throw CLI::ValidationError("--auth-issuer", "--auth-mode resource-server needs at least one --auth-issuer");
+  if (cfg.auth_jwks_url.empty() && cfg.auth_introspection_url.empty())
+    throw CLI::ValidationError("--auth-jwks-url", "--auth-mode resource-server needs --auth-jwks-url (the issuer's "
+                                                  "jwks_uri, to verify JWT signatures), --auth-introspection-url, "
+                                                  "or both");
+  for (const auto& issuer : cfg.auth_issuers) check_url_option(issuer, "--auth-issuer");
+  if (!cfg.auth_jwks_url.empty()) check_url_option(cfg.auth_jwks_url, "--auth-jwks-url");
+  if (!cfg.auth_introspection_url.empty()) {
+    check_url_option(cfg.auth_introspection_url, "--auth-introspection-url");
+    if (cfg.auth_introspection_client_id.empty())
+      throw CLI::ValidationError("--auth-introspection-client-id", "--auth-introspection-url needs the bridge's "
+                                                                   "client_id at the authorization server");
+  } else if (!cfg.auth_introspection_client_id.empty()) {
+    throw CLI::ValidationError("--auth-introspection-client-id", "only applies with --auth-introspection-url");
+  }
+  if (!cfg.auth_audience.empty()) check_url_option(cfg.auth_audience, "--auth-audience");
+  for (const auto& s : scopes)
+    for (auto& scope : parse_scopes(s, "--auth-scopes"))
+      if (std::find(cfg.auth_scopes_supported.begin(), cfg.auth_scopes_supported.end(), scope) ==
+          cfg.auth_scopes_supported.end())
+        cfg.auth_scopes_supported.push_back(std::move(scope));
+  for (const auto& r : required) parse_required_scope(r, cfg);
+  // authorization/index.mdx "Refresh Tokens": refresh tokens are not a resource requirement.
+  if (std::find(cfg.auth_scopes_supported.begin(), cfg.auth_scopes_supported.end(), "offline_access") !=
+      cfg.auth_scopes_supported.end())
+    throw CLI::ValidationError("--auth-scopes", "offline_access is not a resource's scope: a protected resource "
+                                                "does not advertise it (refresh tokens are the client's business)");
+  cfg.auth_clock_skew = std::chrono::seconds(skew);
+}
+
+// Scope tokens of one option value, separated by spaces or commas; each must
+// be an RFC 6749 §3.3 scope-token (no quote, backslash, space or control).
+std::vector<std::string> parse_scopes(const std::string& text, const std::string& option) {
+  std::vector<std::string> out;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty() && std::find(out.begin(), out.end(), current) == out.end()) out.push_back(current);
+    current.clear();
+  };
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == ' ' || c == ',' || c == '\t') {
+      flush();
+    } else if (u < 0x21 || u > 0x7e || c == '"' || c == '\\') {
+      throw CLI::ValidationError(option, "'" + text + "' is not a list of OAuth scopes (RFC 6749 §3.3)");
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  if (out.empty()) throw CLI::ValidationError(option, "names no scope");
+  return out;
+}
+
+// --auth-require-scope: SCOPE... (every request) or OPERATION=SCOPE...
+// (METHOD, or METHOD:NAME for tools/call, prompts/get and other named calls).
+void parse_required_scope(const std::string& text, BridgeConfig& cfg) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) {
+    for (auto& scope : parse_scopes(text, "--auth-require-scope"))
+      if (std::find(cfg.auth_required_scopes.begin(), cfg.auth_required_scopes.end(), scope) ==
+          cfg.auth_required_scopes.end())
+        cfg.auth_required_scopes.push_back(std::move(scope));
+    return;
+  }
+  const std::string operation = trim(text.substr(0, eq));
+  const auto slash = operation.find('/');
+  const auto colon = operation.find(':');
+  if (operation.empty() || slash == std::string::npos || slash == 0 || colon == 0 || colon == operation.size() - 1 ||
+      (colon != std::string::npos && colon < slash))
+    throw CLI::ValidationError("--auth-require-scope", "expected METHOD=SCOPE or METHOD:NAME=SCOPE (e.g. "
+                                                       "tools/call:delete_file=files:write), got '" + text + "'");
+  auto& scopes = cfg.auth_operation_scopes[operation];
+  for (auto& scope : parse_scopes(text.substr(eq + 1), "--auth-require-scope"))
+    if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
+}
+
 }  // namespace
 
 ParseResult parse_command_line(int argc, const char* const argv[], const std::filesystem::path& executable) {
@@ -178,7 +283,8 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
   app.add_option("--upstream", cfg.upstream_url, "Legacy Streamable HTTP server URL (http:// or https://)")
       ->group("Upstream");
   app.add_option("--upstream-header", headers, "Extra header sent on every upstream HTTP request, 'Name: value' "
-                                               "(repeatable)")
+                                               "(repeatable); with --auth-mode resource-server, 'Authorization: ...' "
+                                               "here is the bridge's own upstream credential (the only one it sends)")
       ->group("Upstream");
   app.add_option("--upstream-ca-file", cfg.upstream_ca_file, "PEM file of extra CA certificates for https upstreams")
       ->check(CLI::ExistingFile)
@@ -190,6 +296,69 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
   app.add_option("--cwd", cfg.child_cwd, "Working directory of the stdio child [default: ours]")
       ->check(CLI::ExistingDirectory)
       ->group("Upstream");
+
+  // Authorization
+  std::string auth_mode = "passthrough";
+  std::vector<std::string> auth_scopes, auth_requires;
+  std::uint64_t auth_skew = static_cast<std::uint64_t>(cfg.auth_clock_skew.count());
+  app.add_option("--auth-mode", auth_mode,
+                 "Who is the OAuth protected resource. passthrough: the upstream; its 401/403 and metadata reach "
+                 "the client through the bridge and the client's token is forwarded (a transparent front). "
+                 "resource-server: the bridge; it serves its own Protected Resource Metadata (RFC 9728) for "
+                 "--public-url, validates every access token itself (JWT signature against --auth-jwks-url, iss, "
+                 "aud = --auth-audience, exp/nbf, scopes) before anything reaches the upstream, answers 401/403 "
+                 "with a WWW-Authenticate challenge, keys upstream sessions by the validated principal, and never "
+                 "sends the client's token upstream (--upstream-header is the upstream credential)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"passthrough", "resource-server"}))
+      ->group("Authorization");
+  app.add_option("--auth-issuer", cfg.auth_issuers,
+                 "resource-server: an authorization server's issuer identifier, e.g. https://auth.example.com "
+                 "(repeatable): listed in the metadata's authorization_servers, and the only accepted `iss` values")
+      ->type_name("URL")
+      ->group("Authorization");
+  app.add_option("--auth-jwks-url", cfg.auth_jwks_url,
+                 "resource-server: the issuers' JWK Set (the jwks_uri of their metadata); fetched on first use, "
+                 "cached, fetched again on an unknown `kid` (at most every 30 s) and every 10 minutes")
+      ->type_name("URL")
+      ->group("Authorization");
+  app.add_option("--auth-audience", cfg.auth_audience,
+                 "resource-server: the audience a token must carry in `aud` (RFC 8707) [default: the canonical "
+                 "--public-url]")
+      ->type_name("URI")
+      ->group("Authorization");
+  app.add_option("--auth-scopes", auth_scopes,
+                 "resource-server: scopes_supported of the metadata, space- or comma-separated (repeatable); also "
+                 "the scope of a 401 challenge, with the scopes the request needs")
+      ->group("Authorization");
+  app.add_option("--auth-require-scope", auth_requires,
+                 "resource-server: SCOPE (every request needs it) or OPERATION=SCOPE where OPERATION is a method "
+                 "(tools/list) or METHOD:NAME (tools/call:delete_file, prompts/get:NAME); several scopes space- or "
+                 "comma-separated; repeatable. A token without them gets 403 insufficient_scope naming them all")
+      ->group("Authorization");
+  app.add_option("--auth-introspection-url", cfg.auth_introspection_url,
+                 "resource-server: the authorization server's token introspection endpoint (RFC 7662); tokens that "
+                 "are not JWTs are checked there (answers cached by the token's hash up to 30 s, at most 8 "
+                 "requests in flight)")
+      ->type_name("URL")
+      ->group("Authorization");
+  app.add_option("--auth-introspection-client-id", cfg.auth_introspection_client_id,
+                 "resource-server: the bridge's client_id at the introspection endpoint (client_secret_basic); the "
+                 "secret is read from the environment variable named by --auth-introspection-secret-env")
+      ->group("Authorization");
+  app.add_option("--auth-introspection-secret-env", cfg.auth_introspection_secret_env,
+                 "resource-server: environment variable holding the introspection client secret")
+      ->capture_default_str()
+      ->group("Authorization");
+  app.add_option("--auth-ca-file", cfg.auth_ca_file,
+                 "resource-server: PEM file of extra CAs for https JWKS and introspection URLs")
+      ->check(CLI::ExistingFile)
+      ->group("Authorization");
+  app.add_option("--auth-clock-skew-s", auth_skew,
+                 "resource-server: leeway on a token's exp and nbf, seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{600}))
+      ->group("Authorization");
 
   // Runtime and limits
   app.add_option("--threads", cfg.threads, "I/O threads [default: 0 = all cores]")
@@ -390,8 +559,9 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       if (!envs.empty() || !cfg.child_cwd.empty())
         throw CLI::ValidationError("--env/--cwd", "only apply to a stdio child (`-- COMMAND`), not to --upstream");
     } else {
-      if (!cfg.public_url.empty())
-        throw CLI::ValidationError("--public-url", "only applies to an HTTP upstream (--upstream URL): the bridge "
+      if (!cfg.public_url.empty() && auth_mode != "resource-server")
+        throw CLI::ValidationError("--public-url", "only applies to an HTTP upstream (--upstream URL) or to "
+                                                   "--auth-mode resource-server: in passthrough mode the bridge "
                                                    "serves protected resource metadata for an HTTP upstream only");
       if (!headers.empty() || !cfg.upstream_ca_file.empty() || cfg.upstream_insecure)
         throw CLI::ValidationError("--upstream-header/--upstream-ca-file/--upstream-insecure",
@@ -407,6 +577,7 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
                                                      executable.string() + " or in ../samples/");
       }
     }
+    check_authorization(auth_mode, auth_scopes, auth_requires, auth_skew, cfg);
     if (cfg.stdio && !listen.empty())
       throw CLI::ValidationError("--stdio", "--stdio and --listen exclude each other");
     if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());

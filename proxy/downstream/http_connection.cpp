@@ -5,6 +5,8 @@
 #include <variant>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
@@ -46,17 +48,41 @@ std::string sse_event(const json& message) { return "event: message\ndata: " + t
 // An SSE comment line: clients ignore it; it keeps idle connections alive.
 constexpr std::string_view kSseKeepAlive = ": keep-alive\n\n";
 
-// Queues a keep-alive tick every `interval` until cancelled (by the reply
-// being ready). Ticks go through the notification channel so the writer
-// stays the only one writing; a full queue skips a tick.
-asio::awaitable<void> keepalive_ticker(std::shared_ptr<NotificationChannel> channel, std::chrono::milliseconds interval) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    timer.expires_after(interval);
-    co_await timer.async_wait(use_awaitable);
+// The keep-alive ticker's state, shared by the ticker and the request that
+// stops it. Both run on the connection's strand.
+struct Ticker {
+  explicit Ticker(asio::any_io_executor ex) : timer(std::move(ex)) {}
+  asio::steady_timer timer;
+  bool stopped = false;
+};
+
+// Queues a keep-alive tick every `interval` until the request stops it. Ticks
+// go through the notification channel so the writer stays the only one
+// writing; a full queue skips a tick. Started only once a response streams (a
+// JSON reply needs none), so a plain request pays for no timer and no extra
+// coroutines; stopping ends it without an exception. The flag, not only the
+// timer's cancellation: a wait that had already completed (its handler queued
+// on the strand) when the request ended is not cancelled, and would re-arm
+// the timer forever, keeping the io_context (and a graceful shutdown) alive.
+asio::awaitable<void> keepalive_ticker(std::shared_ptr<NotificationChannel> channel, std::shared_ptr<Ticker> ticker,
+                                       std::chrono::milliseconds interval) {
+  while (!ticker->stopped) {
+    ticker->timer.expires_after(interval);
+    auto [ec] = co_await ticker->timer.async_wait(use_tuple);
+    if (ec || ticker->stopped) co_return;
     (void)channel->try_send(boost::system::error_code{}, json(json::value_t::discarded));
   }
 }
+
+// Stops the keep-alive ticker however the request ends (also by an exception).
+struct TickerStop {
+  std::shared_ptr<Ticker> ticker;
+  ~TickerStop() {
+    if (!ticker) return;
+    ticker->stopped = true;
+    ticker->timer.cancel();
+  }
+};
 
 }  // namespace
 
@@ -75,7 +101,11 @@ void HttpConnection::close_if_idle() {
   asio::post(stream_.get_executor(), [self = shared_from_this()] {
     // Not idle if the next request already arrived (its wait may not have
     // completed yet): it is answered, with Connection: close (serve_one).
-    if (self->idle_ && !self->request_waiting()) self->stream_.socket().cancel();
+    // The error_code overload: the connection may have closed its socket
+    // meanwhile (the client left), and the throwing one would end the
+    // process from inside io_context::run (seen under TSan's timing).
+    boost::system::error_code ec;
+    if (self->idle_ && !self->request_waiting()) self->stream_.socket().cancel(ec);
   });
 }
 
@@ -282,17 +312,19 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
   auto call = [&]() -> asio::awaitable<void> {
     auto downstream_request = collect_request(req, std::move(message));
     downstream_request.upstream_session = observed.session_slot();
-    reply = co_await call_bridge(std::move(downstream_request), sink);
+    if (ctx_->options.authenticate) {  // resource-server mode: the validated principal replaces the token
+      auto verdict = co_await ctx_->options.authenticate(downstream_request.authorization, downstream_request.message);
+      if (auto* refused = std::get_if<bridge::Reply>(&verdict))
+        reply = std::move(*refused);
+      else
+        downstream_request.authorization = std::get<std::string>(std::move(verdict));
+    }
+    if (!reply) reply = co_await call_bridge(std::move(downstream_request), sink);
     finished->store(true);
     co_await channel->async_send(boost::system::error_code{}, json(nullptr), use_awaitable);  // "reply ready"
   };
   const auto keepalive = ctx_->options.sse_keepalive_interval;
-  auto produce = [&]() -> asio::awaitable<void> {
-    if (keepalive.count() > 0)
-      co_await (call() || keepalive_ticker(channel, keepalive));
-    else
-      co_await call();
-  };
+  TickerStop ticker;  // SSE keep-alives, once the response streams
 
   auto consume = [&]() -> asio::awaitable<void> {
     std::optional<http::response<http::empty_body>> head;
@@ -318,6 +350,10 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
         stream_.expires_after(ctx_->options.write_timeout);
         co_await http::async_write_header(stream_, *serializer, use_awaitable);
         streamed = true;
+        if (keepalive.count() > 0) {  // on this strand, like the rest of the request
+          ticker.ticker = std::make_shared<Ticker>(ex);
+          asio::co_spawn(ex, keepalive_ticker(channel, ticker.ticker, keepalive), asio::detached);
+        }
       }
       auto event = sse_event(item);
       observe::metrics().sent_bytes.inc(event.size());
@@ -351,7 +387,7 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
     }
   };
 
-  auto outcome = co_await ((produce() && consume()) || watch_for_disconnect());
+  auto outcome = co_await ((call() && consume()) || watch_for_disconnect());
   finished->store(true);
   channel->close();
   if (reply && answering) {

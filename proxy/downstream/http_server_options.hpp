@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -47,6 +49,14 @@ struct HttpServerOptions {
   // Answers GET /.well-known/oauth-protected-resource[/mcp] (passthrough
   // authorization, auth/metadata_proxy.hpp); null: 404 (no HTTP upstream).
   std::function<boost::asio::awaitable<bridge::Reply>()> resource_metadata;
+  // Resource-server authorization (auth/resource_server.hpp): judges each
+  // /mcp request's Authorization header before the bridge sees it. Returns
+  // the validated principal, which replaces the header's value in the
+  // bridge's request (session key, state bindings; never sent upstream), or
+  // the 401/403 to answer. Null: passthrough (the header goes to the bridge).
+  std::function<boost::asio::awaitable<std::variant<std::string, bridge::Reply>>(std::string_view authorization,
+                                                                                 const nlohmann::json& message)>
+      authenticate;
   // One line per /mcp request (observe/access_log.hpp); null: off.
   std::shared_ptr<observe::AccessLog> access_log;
 };

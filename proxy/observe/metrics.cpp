@@ -50,6 +50,7 @@ std::string_view evict_reason_name(EvictReason reason) {
 }
 
 void DurationHistogram::observe(std::chrono::nanoseconds d) noexcept {
+  if (!recording()) return;
   const std::int64_t ns = std::max<std::int64_t>(0, d.count());
   // `le` buckets: a value equal to a bound belongs to that bound's bucket.
   const auto it = std::lower_bound(kBucketNanos.begin(), kBucketNanos.end(), ns);

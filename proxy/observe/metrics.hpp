@@ -11,6 +11,12 @@
 // Prometheus client libraries: the facts live in several libraries (pool,
 // upstream, bridge, downstream) and each records where it knows them. Tests of
 // the rendering build their own Metrics.
+//
+// Recording is on by default and can be switched off for the whole process
+// (set_recording(false), before serving): mcp-bridge does so when nothing can
+// read the metrics (no --metrics-listen), so an unobserved bridge pays nothing
+// for them, and bench/run_bridge_bench.sh measures their price side by side.
+// Switched off, every counter, gauge and histogram ignores its updates.
 #pragma once
 
 #include <array>
@@ -25,6 +31,13 @@
 #include <vector>
 
 namespace mcp::observe {
+
+namespace detail {
+inline std::atomic<bool> recording{true};
+}
+// Whether updates are recorded (see above); set once, before serving.
+inline bool recording() noexcept { return detail::recording.load(std::memory_order_relaxed); }
+inline void set_recording(bool on) noexcept { detail::recording.store(on, std::memory_order_relaxed); }
 
 // How one downstream request ended (the `outcome` label).
 enum class Outcome : std::uint8_t {
@@ -47,7 +60,9 @@ std::string_view evict_reason_name(EvictReason reason);
 
 class Counter {
  public:
-  void inc(std::uint64_t n = 1) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
+  void inc(std::uint64_t n = 1) noexcept {
+    if (recording()) value_.fetch_add(n, std::memory_order_relaxed);
+  }
   std::uint64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -56,7 +71,9 @@ class Counter {
 
 class Gauge {
  public:
-  void add(std::int64_t n) noexcept { value_.fetch_add(n, std::memory_order_relaxed); }
+  void add(std::int64_t n) noexcept {
+    if (recording()) value_.fetch_add(n, std::memory_order_relaxed);
+  }
   void inc() noexcept { add(1); }
   void dec() noexcept { add(-1); }
   std::int64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }

@@ -23,7 +23,7 @@ void RequestObservation::begin(const nlohmann::json& message, std::string_view t
   const nlohmann::json* method = nullptr;
   if (message.is_object())
     if (auto it = message.find("method"); it != message.end() && it->is_string()) method = &*it;
-  if (method) method_ = metrics_.methods.index_of(method->get_ref<const std::string&>());
+  if (method && recording()) method_ = metrics_.methods.index_of(method->get_ref<const std::string&>());
   if (!log_) return;
   if (method) method_name_ = method->get_ref<const std::string&>().substr(0, kMaxLoggedChars);
   if (method_name_ == "tools/call") {
@@ -57,7 +57,7 @@ void RequestObservation::finish(Outcome outcome, unsigned http_status) {
 
 UpstreamCallTimer::UpstreamCallTimer(const nlohmann::json& legacy_request, Metrics& metrics)
     : metrics_(metrics), method_(metrics.methods.other()) {
-  if (legacy_request.is_object())
+  if (recording() && legacy_request.is_object())
     if (auto it = legacy_request.find("method"); it != legacy_request.end() && it->is_string())
       method_ = metrics.methods.index_of(it->get_ref<const std::string&>());
 }

@@ -209,7 +209,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
                                       " with HTTP " + std::to_string(o.status) + " (Content-Type '" +
                                       o.content_type + "') and no JSON-RPC response");
         }
-        co_return o.response;
+        co_return std::move(o.response);  // a member: not moved implicitly
       }
     } catch (const boost::system::system_error& e) {
       if (e.code() != asio::error::operation_aborted) throw;

@@ -82,9 +82,10 @@ class RefusingFactory : public upstream::SessionFactory {
 struct BridgeAuthTest : ::testing::Test {
   asio::io_context ioc;
   std::shared_ptr<Script> script = std::make_shared<Script>();
-  std::shared_ptr<bridge::Bridge> make(bool probe) {
+  std::shared_ptr<bridge::Bridge> make(bool probe, bool resource_server = false) {
     bridge::BridgeOptions o;
     o.health_probe = probe;
+    o.upstream_refuses_the_bridge = resource_server;
     o.rewrite_challenge = [](std::string_view c) { return "rewritten(" + std::string(c) + ")"; };
     return bridge::make_bridge(ioc.get_executor(), std::make_shared<RefusingFactory>(script), o);
   }
@@ -137,6 +138,22 @@ TEST_F(BridgeAuthTest, RefusalsNeverTurnTheUpstreamUnhealthy) {
     EXPECT_EQ(call(*b, "Bearer narrow", 100 + i).http_status, 403u);
   }
   EXPECT_TRUE(b->upstream_healthy()) << "401/403 are the clients' problem, not the upstream's";
+}
+
+TEST_F(BridgeAuthTest, InResourceServerModeAnUpstreamRefusalIsTheBridgesProblem) {
+  // The session carries the bridge's credential only (auth::client_credentials_free_factory);
+  // here the fake refuses it ("" is not "Bearer good").
+  auto b = make(false, /*resource_server=*/true);
+  ASSERT_EQ(call(*b, "Bearer good", 100).http_status, 200u);  // a session the fake accepts: healthy
+  ASSERT_TRUE(b->upstream_healthy());
+  for (int i = 0; i < 5; ++i) {
+    auto r = call(*b, "principal {\"sub\":\"alice\"}", i);
+    EXPECT_EQ(r.http_status, 502u) << r.body.dump();
+    EXPECT_TRUE(r.www_authenticate.empty()) << "the upstream's challenge is not the client's to answer";
+    EXPECT_EQ(r.body["id"], i);
+    EXPECT_EQ(r.body["error"]["code"], -32603);
+  }
+  EXPECT_TRUE(b->upstream_healthy()) << "still an authorization problem, not an upstream failure";
 }
 
 TEST_F(BridgeAuthTest, HealthProbeAnswered401MeansAlive) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../upstream/test_support.hpp"
+#include "scripted_http.hpp"
 
 namespace mcp::auth {
 namespace {
@@ -24,54 +25,7 @@ namespace http = boost::beast::http;
 using asio::ip::tcp;
 using json = nlohmann::json;
 using upstream::test::run_co;
-
-// Answers GETs from a path -> (status, body) table; records every path asked.
-class ScriptedUpstream {
- public:
-  explicit ScriptedUpstream(asio::io_context& ctx) : acceptor_(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    asio::co_spawn(ctx, upstream::test::accept_each(acceptor_, [this](tcp::socket s) {
-                     asio::co_spawn(acceptor_.get_executor(), serve(std::move(s)), asio::detached);
-                   }),
-                   asio::detached);
-  }
-  ~ScriptedUpstream() { acceptor_.close(); }
-  std::string url(const std::string& path = "/mcp") const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
-  }
-  void set(const std::string& path, unsigned status, std::string body) { routes_[path] = {status, std::move(body)}; }
-  std::vector<std::string> asked() {
-    std::lock_guard lock(mu_);
-    return asked_;
-  }
-
- private:
-  asio::awaitable<void> serve(tcp::socket s) {
-    boost::beast::flat_buffer buf;
-    http::request<http::string_body> req;
-    boost::system::error_code ec;
-    co_await http::async_read(s, buf, req, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    const std::string path(req.target());
-    {
-      std::lock_guard lock(mu_);
-      asked_.push_back(path);
-    }
-    auto it = routes_.find(path);
-    http::response<http::string_body> res{it == routes_.end() ? http::status::not_found
-                                                              : static_cast<http::status>(it->second.first),
-                                          11};
-    res.set(http::field::content_type, "application/json");
-    res.body() = it == routes_.end() ? std::string("{}") : it->second.second;
-    res.prepare_payload();
-    res.keep_alive(false);
-    co_await http::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
-  }
-
-  tcp::acceptor acceptor_;
-  std::map<std::string, std::pair<unsigned, std::string>> routes_;
-  std::mutex mu_;
-  std::vector<std::string> asked_;
-};
+using test::ScriptedUpstream;
 
 const std::string kDoc =
     R"({"resource":"UPSTREAM","authorization_servers":["https://as.example.com"],"scopes_supported":["mcp:tools"]})";

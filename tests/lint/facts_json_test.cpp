@@ -106,6 +106,7 @@ UnitFacts full_sample() {
   v.name = "roots_";
   v.owner = "c:@N@app@S@Client";
   v.is_field = true;
+  v.is_param = true;  // (not both in a real unit: the sample sets every field)
   v.type_usrs = {"c:@N@app@S@Root"};
   v.decls = {a};
   v.string_values = {"debug", "info"};
@@ -179,6 +180,31 @@ TEST(FactsJson, MergedIndexIsTheSameFromJson) {
   ASSERT_EQ(cached.functions.size(), 1u);
   EXPECT_TRUE(same(fresh.functions.begin()->second, cached.functions.begin()->second));
   EXPECT_EQ(cached.path(cached.functions.begin()->second.body_begin.file), "/p/a.cpp");
+}
+
+// Two parses of one unit (its variant, lint/frontend/variant_defines.hpp)
+// become one unit's facts through the index: as_unit() loses nothing that a
+// project merging it would see, and adds nothing twice.
+TEST(FactsJson, MergedFactsAsOneUnitMergeToTheSameIndex) {
+  UnitFacts other = full_sample();
+  other.files = {"/p/b.cpp", "/p/a.cpp"};  // the same paths interned in another order
+  for (auto& f : other.functions) f.usr += "-variant";
+  ProjectIndex both;
+  both.merge(full_sample());
+  both.merge(other);
+  ProjectIndex again;
+  again.merge(both.as_unit());
+  EXPECT_EQ(again.functions.size(), 2u);
+  EXPECT_EQ(again.calls, both.calls);
+  EXPECT_EQ(again.refs, both.refs);
+  EXPECT_EQ(again.macro_expansions, both.macro_expansions);
+  for (const auto& [usr, f] : both.functions) {
+    ASSERT_TRUE(again.functions.count(usr)) << usr;
+    EXPECT_TRUE(same(f, again.functions.at(usr))) << usr;
+  }
+  again.merge(both.as_unit());  // idempotent
+  EXPECT_EQ(again.calls, both.calls);
+  EXPECT_EQ(again.functions.size(), 2u);
 }
 
 }  // namespace

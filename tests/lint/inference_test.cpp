@@ -641,3 +641,35 @@ TEST(Inference, MacrosCountOnlyForApisFoundFromTheirAnchors) {
 }
 
 }  // namespace
+
+namespace {
+
+// `read_create_message(const json& result)`, called by a sampling API: a
+// reader of the feature's data. The lines that follow its parameter (and the
+// locals declared from it, transitively) count; the string it builds for
+// itself does not, nor does a reader named for the feature only by its
+// namespace (`sampling::stringify_tool_result`).
+TEST(Inference, NamedReaderFollowsTheDataItWasHanded) {
+  Builder b;
+  b.fn("c:ask", "ask_model", 10, 14, 1);
+  b.fn("c:read", "read_create_message", 20, 30, 1);
+  b.call("c:ask", "c:read", 12);
+  b.local("c:read@result", "result", "c:read", 20, 40).is_param = true;
+  ref(b, "c:read@result", "c:read", 21);   // if (!result.contains("content"))
+  b.local("c:read@blocks", "blocks", "c:read", 23);
+  ref(b, "c:read@result", "c:read", 23);   // json blocks = result["content"];
+  b.local("c:read@block", "block", "c:read", 24);
+  ref(b, "c:read@blocks", "c:read", 24);   // for (auto& block : blocks)
+  ref(b, "c:read@block", "c:read", 25);    //   if (block["type"] == "text")
+  b.local("c:read@text", "text", "c:read", 22);
+  ref(b, "c:read@text", "c:read", 26);     //   text += ...  (its own string)
+  b.fn("c:str", "stringify_result", 40, 44, 1).qualified = "app::sampling::stringify_result";
+  b.call("c:ask", "c:str", 13);
+  b.local("c:str@value", "value", "c:str", 40, 40).is_param = true;
+  ref(b, "c:str@value", "c:str", 41);
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:ask")});
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence),
+            (std::vector<unsigned>{10, 12, 13, 20, 21, 23, 24, 25, 40}));  // not 41
+}
+
+}  // namespace

@@ -5,6 +5,7 @@
 // BRIDGE_BASE: http://127.0.0.1:PORT; PUBLIC_URL: the bridge's canonical URL
 // (--public-url, or the default http://127.0.0.1:PORT/mcp).
 import assert from 'node:assert/strict';
+import { callTool } from './bearer_tools_call.mjs';
 
 const [bridge, publicUrl, upstream] = process.argv.slice(2);
 const publicMetadataUrl = (() => {
@@ -12,23 +13,8 @@ const publicMetadataUrl = (() => {
   return `${u.origin}/.well-known/oauth-protected-resource${u.pathname.replace(/\/$/, '')}`;
 })();
 
-let nextId = 1;
-async function call(token, name = 'whoami', args = { greeting: 'hello' }) {
-  const id = nextId++;
-  const body = {
-    jsonrpc: '2.0', id, method: 'tools/call',
-    params: { name, arguments: args, _meta: {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientCapabilities': {},
-      'io.modelcontextprotocol/clientInfo': { name: 'auth-passthrough-test', version: '1' } } },
-  };
-  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream',
-                    'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${bridge}/mcp`, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { id, status: res.status, challenge: res.headers.get('www-authenticate'), text };
-}
+const call = (token, name = 'whoami', args = { greeting: 'hello' }) =>
+  callTool(bridge, token, name, args, 'auth-passthrough-test');
 
 function expectChallenge(r, what) {
   assert.equal(r.status, 401, `${what}: HTTP status (body ${r.text})`);

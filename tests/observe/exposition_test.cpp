@@ -176,5 +176,29 @@ TEST(Outcome, OfReplyFollowsTheDocumentedRules) {
   EXPECT_EQ(outcome_of_reply(504, true), Outcome::Timeout);
 }
 
+// mcp-bridge without --metrics-listen switches recording off (main.cpp):
+// nothing is counted, and switching it back on counts again.
+TEST(Recording, OffIgnoresEveryUpdateAndOnCountsAgain) {
+  Metrics m({"tools/call"});
+  set_recording(false);
+  m.record_request(0, Outcome::Ok, 2ms);
+  m.in_flight.inc();
+  m.sent_bytes.inc(10);
+  m.pool_wait_duration.observe(1ms);
+  const bool was_off = !recording();
+  set_recording(true);
+  EXPECT_TRUE(was_off);
+  EXPECT_EQ(m.per_method[0].requests[0].value(), 0u);
+  EXPECT_EQ(m.per_method[0].duration.snapshot().count, 0u);
+  EXPECT_EQ(m.in_flight.value(), 0);
+  EXPECT_EQ(m.sent_bytes.value(), 0u);
+  EXPECT_EQ(m.pool_wait_duration.snapshot().count, 0u);
+  m.record_request(0, Outcome::Ok, 2ms);
+  m.sent_bytes.inc(10);
+  EXPECT_EQ(m.per_method[0].requests[0].value(), 1u);
+  EXPECT_EQ(m.per_method[0].duration.snapshot().count, 1u);
+  EXPECT_EQ(m.sent_bytes.value(), 10u);
+}
+
 }  // namespace
 }  // namespace mcp::observe

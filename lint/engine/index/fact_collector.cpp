@@ -342,6 +342,7 @@ class Collector {
         if (v.usr.empty()) return;
         v.name = cursor_spelling(c);
         v.is_field = kind == CXCursor_FieldDecl;
+        v.is_param = kind == CXCursor_ParmDecl;
         v.owner = v.is_field ? (type_stack_.empty() ? std::string{} : type_stack_.back()) : current_function();
         type_usrs(clang_getCursorType(c), v.type_usrs);
         v.decls.insert(at);

@@ -75,4 +75,19 @@ void ProjectIndex::merge(const UnitFacts& unit) {
   for (const auto& [name, at] : unit.macro_expansions) macro_expansions.emplace(name, loc(at));
 }
 
+UnitFacts ProjectIndex::as_unit() const {
+  UnitFacts u;
+  u.files = files_;
+  for (const auto& [usr, f] : functions) u.functions.push_back(f);
+  for (const auto& [usr, t] : types) u.types.push_back(t);
+  for (const auto& [usr, v] : vars) u.vars.push_back(v);
+  u.calls.assign(calls.begin(), calls.end());
+  u.refs.assign(refs.begin(), refs.end());
+  u.method_literals.assign(method_literals.begin(), method_literals.end());
+  u.key_literals.assign(key_literals.begin(), key_literals.end());
+  for (const auto& [name, m] : macros) u.macros.push_back(m);
+  u.macro_expansions.assign(macro_expansions.begin(), macro_expansions.end());
+  return u;
+}
+
 }  // namespace mcp_lint::index

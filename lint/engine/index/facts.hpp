@@ -73,6 +73,7 @@ struct VarFact {
   std::string name;
   std::string owner;   // USR of the record (fields) or of the enclosing function
   bool is_field = false;
+  bool is_param = false;  // a function's parameter (declared in its signature, not its body)
   std::set<std::string> type_usrs;
   std::set<Loc> decls;
   // A variable's initializer: its string literals (a table of names such as
@@ -133,6 +134,9 @@ struct UnitFacts {
 class ProjectIndex {
  public:
   void merge(const UnitFacts& unit);
+  // The merged facts as one unit's (what two parses of one unit found
+  // together, lint_run.cpp's variants): merge(as_unit()) adds nothing new.
+  UnitFacts as_unit() const;
 
   const std::string& path(std::uint32_t file) const { return files_[file]; }
   std::uint32_t intern(const std::string& path);

@@ -22,7 +22,7 @@ void from_json(const json& j, Loc& l) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionFact, usr, name, qualified, parent_usr, arity, decls, has_body, body_begin, body_end, overrides, type_usrs, is_lambda, registered_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallFact, caller, callee, name, arity, returned, initializes, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TypeFact, usr, name, qualified, parent_name, is_enum, decls, enumerators, enumerator_usrs, aliased, enumerator_decls, bases)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VarFact, usr, name, owner, is_field, type_usrs, decls, string_values, last_line)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VarFact, usr, name, owner, is_field, is_param, type_usrs, decls, string_values, last_line)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RefFact, target, in_function, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MethodLiteralFact, in_function, value, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyLiteralFact, in_function, at, value)
