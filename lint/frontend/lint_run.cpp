@@ -1,7 +1,6 @@
 #include "frontend/lint_run.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
 #include <filesystem>
 #include <map>

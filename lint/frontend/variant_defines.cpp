@@ -1,5 +1,6 @@
 #include "frontend/variant_defines.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
@@ -146,8 +147,10 @@ std::string_view line_span(std::string_view source, LineRange range) {
   return begin == std::string_view::npos ? std::string_view{} : source.substr(begin);
 }
 
-std::vector<std::string> enabling_macros(std::string_view source, unsigned line) {
-  const auto lines = split_lines(source);
+namespace {
+
+// enabling_macros() over the lines of a source split once.
+std::vector<std::string> enabling_macros_in(const std::vector<std::string_view>& lines, unsigned line) {
   if (line == 0 || line > lines.size()) return {};
   // The opening directive of each conditional enclosing the lines read so far.
   std::vector<Directive> open;
@@ -168,6 +171,29 @@ std::vector<std::string> enabling_macros(std::string_view source, unsigned line)
       if (auto id = negated_identifier(opening.rest)) return {*id};
   }
   return {};
+}
+
+}  // namespace
+
+std::vector<std::string> enabling_macros(std::string_view source, unsigned line) {
+  return enabling_macros_in(split_lines(source), line);
+}
+
+std::vector<std::string> variant_defines(std::string_view source, const std::vector<LineRange>& skipped,
+                                         const std::function<bool(std::string_view)>& names_feature) {
+  const auto lines = split_lines(source);
+  std::vector<std::string> out;
+  for (const auto& range : skipped) {
+    if (range.first == 0 || range.first > range.second || range.second > lines.size()) continue;
+    const char* begin = lines[range.first - 1].data();
+    const char* end = lines[range.second - 1].data() + lines[range.second - 1].size();
+    if (!names_feature(std::string_view(begin, static_cast<std::size_t>(end - begin)))) continue;
+    for (auto& m : enabling_macros_in(lines, range.first)) out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > kMaxVariantDefines) out.clear();
+  return out;
 }
 
 }  // namespace mcp_lint

@@ -14,7 +14,7 @@
 // `_MSC_VER`) and the few unreserved platform names are never defined: they
 // select another platform's headers, which fail to parse here.
 // Pure: source text in, macro names out.
-#include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,9 +34,9 @@ inline constexpr std::size_t kMaxVariantDefines = 4;
 
 // The macros to define so that the skipped ranges for which
 // `names_feature(text of the range)` is true get parsed, sorted and unique.
-template <class Predicate>
+// The source is split into lines once, whatever the number of ranges.
 std::vector<std::string> variant_defines(std::string_view source, const std::vector<LineRange>& skipped,
-                                         Predicate&& names_feature);
+                                         const std::function<bool(std::string_view)>& names_feature);
 
 // True when a left-out branch is about a feature: an identifier (or a word of
 // a protocol string) carries one of its hint words (`create_sampling_handler`,
@@ -52,19 +52,5 @@ std::string_view line_span(std::string_view source, LineRange range);
 // The macros a skipped branch starting at `line` waits for: defined, they
 // make the branch the one the preprocessor takes (see the header comment).
 std::vector<std::string> enabling_macros(std::string_view source, unsigned line);
-
-template <class Predicate>
-std::vector<std::string> variant_defines(std::string_view source, const std::vector<LineRange>& skipped,
-                                         Predicate&& names_feature) {
-  std::vector<std::string> out;
-  for (const auto& range : skipped) {
-    if (!names_feature(line_span(source, range))) continue;
-    for (auto& m : enabling_macros(source, range.first)) out.push_back(std::move(m));
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  if (out.size() > kMaxVariantDefines) out.clear();
-  return out;
-}
 
 }  // namespace mcp_lint
