@@ -116,6 +116,10 @@ std::vector<std::string> string_list(const YAML::Node& n, const std::string& key
 
 void check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where, Problems& p) {
   for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) {  // `? [a, b] : x` is valid YAML, not a field name
+      p.add(kv.first, where, "a field name must be a plain string");
+      continue;
+    }
     const std::string key = kv.first.as<std::string>();
     if (!allowed.count(key)) {
       std::vector<std::string> sorted(allowed.begin(), allowed.end());

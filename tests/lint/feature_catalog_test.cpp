@@ -139,6 +139,11 @@ TEST(FeatureCatalog, StructuralProblems) {
   EXPECT_NE(catalog_error("features: [\n").find("invalid YAML"), std::string::npos);
   EXPECT_NE(catalog_error("features:\n  - {id: a, title: A, deadline: d, link: https://x}\nextra: 1\n").find("features.yaml:3: unknown field 'extra'"),
             std::string::npos);
+  // A key that is a sequence is valid YAML but no field name (found by fuzz_lint_inputs: it escaped as
+  // YAML::TypedBadConversion instead of a RulePackError).
+  EXPECT_NE(catalog_error("features:\n  - {id: a, title: A, deadline: d, link: https://x}\n? [x, y]\n: 1\n")
+                .find("features.yaml:3: a field name must be a plain string"),
+            std::string::npos);
   // A prefix that begins another feature's would let one rule id name two features.
   const auto e = catalog_error(R"(features:
   - {id: removed, title: R, deadline: d, link: "https://x"}
