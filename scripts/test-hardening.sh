@@ -30,6 +30,11 @@ jobs=$(nproc)
 #   third_party_*        the bridge in front of npm servers: the time goes to
 #                        Node; the bridge paths they take are those of the
 #                        conformance and sample tests, which do run
+ASAN_TARGETS=(mcp-bridge mcp-legacy-sample translate_tests bridge_tests tasks_bridge_tests mcp_upstream_tests auth_tests auth_bridge_tests
+              auth_principal_tests observe_tests observe_pool_tests observe_config_tests mcp_upstream_fake_stdio_server
+              mcp_upstream_probe downstream_tests config_tests legacy_sample_test)
+ASAN_SKIP_LABELS='fuzz|lint'
+ASAN_SKIP_TESTS='^third_party_|_NOT_BUILT$'
 # TSan: the parts where threads meet: bridge_tests (pool and bridge on several
 # threads), the upstream and downstream tests (stdio children's reader side,
 # the HTTP server, shutdown racing in-flight requests) and sigterm_under_load_*
