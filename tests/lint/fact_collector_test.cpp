@@ -83,3 +83,29 @@ struct SamplingMessageBuilder : Builder<SamplingMessage, SamplingMessageBuilder>
 }
 
 }  // namespace
+
+namespace {
+
+// Every test program has a `main`, and libclang gives them all one USR: the
+// project index would keep one of their bodies and lose the others' seeds.
+// Each is named by its file (as static functions are), its locals with it.
+TEST(FactCollector, MainIsNamedByItsFile) {
+  const auto facts = facts_of(R"(int helper(int x) { return x; }
+int main() {
+  int local = helper(1);
+  return local;
+}
+)");
+  const auto main_fn = std::find_if(facts.functions.begin(), facts.functions.end(), [](const auto& f) { return f.name == "main"; });
+  ASSERT_NE(main_fn, facts.functions.end());
+  EXPECT_TRUE(main_fn->usr.starts_with("c:/")) << main_fn->usr;
+  EXPECT_TRUE(main_fn->usr.ends_with("/unit.cpp@F@main#")) << main_fn->usr;
+  const auto call = std::find_if(facts.calls.begin(), facts.calls.end(), [](const auto& c) { return c.name == "helper"; });
+  ASSERT_NE(call, facts.calls.end());
+  EXPECT_EQ(call->caller, main_fn->usr);
+  const auto helper = std::find_if(facts.functions.begin(), facts.functions.end(), [](const auto& f) { return f.name == "helper"; });
+  ASSERT_NE(helper, facts.functions.end());
+  EXPECT_EQ(helper->usr, "c:@F@helper#I#");
+}
+
+}  // namespace

@@ -483,7 +483,118 @@ TEST(Inference, LambdaHandedToAFeatureApiAndFlagsNamedForItCount) {
   ref(b, "c:test@sampling_called", "lambda@a.cpp:23:9", 25);
   ref(b, "c:test@tools_called", "c:test", 31);
   const auto found = infer(b.idx, {b.seed("sampling", 11, "c:set")});
-  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 21, 22, 25}));
+  // 22: the registration; 23: the handler, where it starts on a line of its own; 25: its body's line.
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 21, 22, 23, 25}));
+}
+
+// `auto r = make<CreateMessageResult>(...)\n .text("x")\n .build();` libclang
+// places every call of the chain where it starts (line 11); the link of a
+// generic builder (`build`) counts where its name is written (line 13), the
+// chain being tied by the feature type it initialises. Another expression's
+// `build` two lines further (line 15) is not this chain's link.
+TEST(Inference, ChainOfCallsBuildingAFeatureTypeCountsOnEveryLink) {
+  Builder b;
+  type(b, "c:CMR", "CreateMessageResult", 2);
+  type(b, "c:Other", "ToolList", 3);
+  b.fn("c:build", "build", 5, 6);
+  b.fn("c:test", "test_builders", 10, 20);
+  b.local("c:test@r", "r", "c:test", 11, 8).type_usrs = {"c:CMR"};
+  b.local("c:test@o", "o", "c:test", 15, 8).type_usrs = {"c:Other"};
+  auto chain = [&](const std::string& var, const std::string& callee, unsigned line) {
+    b.idx.calls.insert(index::CallFact{"c:test", callee, "", 0, false, var, Loc{b.file, line, 12}});
+  };
+  chain("c:test@r", "c:build", 11);
+  chain("c:test@r", "c:make", 11);
+  chain("c:test@o", "c:build", 15);
+  chain("c:test@o", "c:make", 15);
+  ref(b, "c:build", "c:test", 13);
+  ref(b, "c:build", "c:test", 15);
+  const auto found = infer(b.idx, {});
+  const auto lines = lines_of(found, "sampling", inference::kMediumConfidence);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), 13u), lines.end());
+  EXPECT_EQ(std::find(lines.begin(), lines.end(), 15u), lines.end());
+}
+
+// A message literal in a long test around a field seed (`{"messages", ...},
+// {"maxTokens", 64}, {"toolChoice", ...}`): the feature's fields written with
+// it count; a key of another feature's vocabulary, or one of the feature's
+// fields after a gap (another literal), does not.
+TEST(Inference, FieldsWrittenWithAFieldSeedCount) {
+  Builder b;
+  b.fn("c:test", "main", 100, 300);
+  auto key = [&](unsigned line, const std::string& value) {
+    b.idx.key_literals.insert(index::KeyLiteralFact{"c:test", Loc{b.file, line, 14}, value});
+  };
+  key(130, "messages");
+  key(131, "role");
+  key(133, "maxTokens");
+  key(135, "name");  // the tool's schema: not a sampling field, a stepping stone
+  key(137, "toolChoice");
+  key(150, "content");  // another literal
+  auto seed = field_seed(b, "sampling", 133);
+  seed.at.column = 14;
+  const auto found = infer(b.idx, {seed});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{130, 131, 137}));
+}
+
+// `set_sampling_callback(sampling::create_sampling_callback([&](...) {...}))`:
+// the factory named for the feature called in the arguments of an API named
+// for it makes the feature's handler; the lambda handed to it is that handler.
+// A program's `main` calling the tests of the feature is no API of it.
+TEST(Inference, FactoryHandedToAnApiNamedForTheFeatureIsItsHandler) {
+  Builder b;
+  b.fn("c:set", "set_sampling_callback", 10, 12, 1);
+  b.fn("c:factory", "create_sampling_callback", 20, 24, 1);
+  b.fn("c:test", "test_sampling", 30, 40);
+  b.fn("c:main", "main", 50, 60);
+  auto& lambda = b.fn("lambda@a.cpp:33:9", "(lambda)", 33, 36, 1);
+  lambda.is_lambda = true;
+  lambda.registered_at = Loc{b.file, 32, 30};
+  b.idx.calls.insert(index::CallFact{"c:test", "c:set", "set_sampling_callback", 1, false, "", Loc{b.file, 32, 3}});
+  b.idx.calls.insert(index::CallFact{"c:test", "c:factory", "create_sampling_callback", 1, false, "", Loc{b.file, 32, 30}});
+  b.call("c:main", "c:test", 55);
+  b.call("c:main", "c:test", 56);
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:set")});
+  const auto lines = lines_of(found, "sampling", inference::kMediumConfidence);
+  for (unsigned expected : {20u, 33u}) EXPECT_NE(std::find(lines.begin(), lines.end(), expected), lines.end()) << expected;
+  EXPECT_EQ(std::find(lines.begin(), lines.end(), 50u), lines.end());  // main's declaration
+}
+
+// `if (caps.contains("roots"))\n  supports_roots_ = true;`: the member named
+// for the feature in the branch a capability key guards is its capability
+// member; one three lines further is not.
+TEST(Inference, MemberSetInTheBranchOfACapabilityKeyIsTheCapabilitys) {
+  Builder b;
+  b.fn("c:parse", "set_capabilities", 10, 30, 1);
+  auto field = [&](const std::string& usr, const std::string& name, unsigned line) {
+    auto& v = b.idx.vars[usr];
+    v.usr = usr;
+    v.name = name;
+    v.owner = "c:Session";
+    v.is_field = true;
+    v.decls.insert(Loc{b.file, line, 5});
+  };
+  field("c:Session@supports_roots_", "supports_roots_", 40);
+  field("c:Session@roots_seen_", "roots_seen_", 41);
+  ref(b, "c:Session@supports_roots_", "c:parse", 13);
+  ref(b, "c:Session@roots_seen_", "c:parse", 15);
+  auto seed = b.key_seed("roots", 12);
+  seed.anchor = "capability";
+  const auto found = infer(b.idx, {seed});
+  const auto lines = lines_of(found, "roots", inference::kMediumConfidence);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), 40u), lines.end());
+  EXPECT_EQ(std::find(lines.begin(), lines.end(), 41u), lines.end());
+}
+
+TEST(Inference, CStyleHandlesNameTheSchemaTypes) {
+  EXPECT_EQ(inference::schema_spelling("mcp_create_message_request_t"), "createmessagerequest");
+  EXPECT_EQ(inference::schema_spelling("mcp_list_roots_result_impl"), "listrootsresult");
+  EXPECT_EQ(inference::schema_spelling("CreateMessageRequest"), "createmessagerequest");
+  Builder b;
+  type(b, "c:h", "mcp_create_message_request_t", 4);
+  type(b, "c:s", "mcp_sampling_params_t", 5);  // no schema type of that name: needs a tie
+  const auto found = infer(b.idx, {});
+  EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{4}));
 }
 
 }  // namespace

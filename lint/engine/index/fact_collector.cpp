@@ -25,7 +25,16 @@ bool looks_like_key(const std::string& v) {
   return true;
 }
 
-std::string usr_of(CXCursor c) { return take(clang_getCursorUSR(c)); }
+// A program's `main` has the same USR in every program: a project's many
+// (each test, each example) would merge into one, and all but one of their
+// bodies would be lost. Each is named by its file, as static functions are.
+std::string usr_of(CXCursor c) {
+  std::string usr = take(clang_getCursorUSR(c));
+  if (usr.rfind("c:@F@main#", 0) != 0) return usr;
+  CXFile file = nullptr;
+  clang_getSpellingLocation(clang_getCursorLocation(c), &file, nullptr, nullptr, nullptr);
+  return file ? "c:" + take(clang_getFileName(file)) + usr.substr(2) : usr;
+}
 
 bool is_record_kind(CXCursorKind k) {
   return k == CXCursor_StructDecl || k == CXCursor_ClassDecl || k == CXCursor_UnionDecl || k == CXCursor_ClassTemplate ||

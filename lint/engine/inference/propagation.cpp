@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -21,6 +22,7 @@ using index::VarFact;
 constexpr int kSeedApi = 85;          // a function holding a seed: its declarations and calls
 constexpr int kFieldApi = 80;         // a short function building or reading the feature's message fields
 constexpr int kBodyLineCost = 30;     // a line of a feature API's body (below its declaration's confidence)
+constexpr int kHandedLineCost = 5;    // a line of a short lambda handed to an API named for the feature (Evidence::handed)
 constexpr int kReaderLineCost = 10;   // a line of a named reader's short body (Evidence::named_reader)
 constexpr unsigned kMaxApiBodyLines = 150;  // whole bodies count up to this size
 constexpr int kPromotionCost = 15;    // each caller step away from the seed
@@ -37,6 +39,11 @@ constexpr std::size_t kGenericCallers = 12;  // a function called from more plac
 constexpr int kMinConfidence = 20;
 constexpr unsigned kMaxLambdaLines = 15;  // a lambda calling an API is its handler up to this size
 constexpr unsigned kMaxBodyLines = 80;    // field keys count inside feature APIs up to this size
+constexpr unsigned kMaxChainLines = 12;   // a chain's links are looked for this far below its start
+constexpr int kChainLinkCost = 20;       // a link of a chain that calls the feature's API or builds its type
+constexpr unsigned kClusterGap = 3;       // keys this close to a field seed's message are written with it
+constexpr unsigned kClusterReach = 15;    // and no further from the seed than this
+constexpr int kClusterField = 60;         // a field of the feature written next to one of its field seeds
 
 struct Evidence {
   int confidence = 0;
@@ -57,6 +64,9 @@ struct Evidence {
   // `roots_summary`): a reader or formatter of the feature's data, whose short
   // body is the feature's line by line.
   bool named_reader = false;
+  // A lambda handed to an API named for the feature (`set_sampling_callback([&](const Json& in) {...})`):
+  // the feature's handler by construction, so its short body is the feature's line by line.
+  bool handed = false;
 };
 
 // Innermost function definition holding each line, per file.
@@ -90,6 +100,9 @@ class BodyLookup {
 // Lookups by position and by function the inference shares between features.
 struct LineViews {
   std::map<std::pair<std::uint32_t, unsigned>, std::vector<const CallFact*>> calls_at;
+  // Calls by where their expression starts: libclang places every call of a
+  // chain (`make<T>(a)\n  .text(b)\n  .build()`) at the chain's start.
+  std::map<Loc, std::vector<const CallFact*>> chains;
   std::map<std::pair<std::uint32_t, unsigned>, std::vector<const index::RefFact*>> function_refs_at;
   std::map<std::pair<std::uint32_t, unsigned>, std::vector<const index::RefFact*>> refs_at;
   std::map<std::string, std::vector<const CallFact*>> calls_from;     // by caller
@@ -104,6 +117,7 @@ struct LineViews {
   explicit LineViews(const ProjectIndex& idx) {
     for (const auto& c : idx.calls) {
       calls_at[{c.at.file, c.at.line}].push_back(&c);
+      chains[c.at].push_back(&c);
       if (!c.caller.empty()) calls_from[c.caller].push_back(&c);
       if (!c.initializes.empty()) initializers.emplace(c.initializes, &c);
     }
@@ -167,6 +181,8 @@ class FeatureInference {
     report_level_tables();
     report_seed_variables();
     report_macros();
+    report_chain_links();
+    report_field_clusters();
     // Last: whether a body is the feature's is judged from what the rest found in it.
     judge_dense_bodies();
     report_api_bodies();
@@ -184,6 +200,11 @@ class FeatureInference {
     return true;
   }
 
+  // A program's `main` runs everything (a test program calls each test): it
+  // is no feature's API. The feature's lines in it are found as in any body
+  // (its seeds, its calls of the APIs, the variables holding their results).
+  static bool entry_point(const FunctionFact& fn) { return fn.name == "main" && fn.parent_usr.empty(); }
+
   static Loc first_decl(const FunctionFact& fn) { return fn.decls.empty() ? fn.body_begin : *fn.decls.begin(); }
 
   // A function is a feature API when it sends or handles the feature's method
@@ -195,6 +216,7 @@ class FeatureInference {
     for (const auto& [usr, seeds] : seeds_in_) {
       if (dispatchers_.count(usr)) continue;
       const FunctionFact& fn = idx_.functions.at(usr);
+      if (entry_point(fn)) continue;
       bool api = has_hint_word(fn.name, v_);
       bool fields = false;
       for (const Seed* s : seeds) {
@@ -418,23 +440,32 @@ class FeatureInference {
     for (const auto& [usr, seeds] : seeds_in_)
       for (const Seed* s : seeds) {
         if (s->feature != f()) continue;
-        auto r = lines_.refs_at.find({s->at.file, s->at.line});
-        if (r == lines_.refs_at.end()) continue;
-        for (const index::RefFact* ref : r->second) {
-          auto v = idx_.vars.find(ref->target);
-          if (v == idx_.vars.end() || !v->second.is_field || fields_.count(ref->target) || !has_hint_word(v->second.name, v_))
-            continue;
-          fields_[ref->target] = Evidence{kTiedType, 1, {Step{s->at, s->what}}};
-          changed = true;
-          for (const auto& t : v->second.type_usrs) {
-            auto tt = idx_.types.find(t);
-            if (tt == idx_.types.end() || !in_project(tt->second) || types_.count(t) || shared_type(t)) continue;
-            changed |= add(types_, t, Evidence{kTiedType, 1, {Step{*v->second.decls.begin(), "is the type of the member " + v->second.name},
-                                                             Step{s->at, s->what}}});
-          }
-        }
+        // On the key's line (`caps.sampling = j["sampling"]`), or, for a
+        // capability key tested in a condition, in the branch it guards
+        // (`if (caps.contains("roots"))\n    supports_roots_ = true;`).
+        const unsigned reach = s->anchor == "capability" ? 2 : 0;
+        for (unsigned line = s->at.line; line <= s->at.line + reach; ++line)
+          if (auto r = lines_.refs_at.find({s->at.file, line}); r != lines_.refs_at.end())
+            for (const index::RefFact* ref : r->second)
+              if (line == s->at.line || ref->in_function == usr) changed |= capability_member(ref->target, *s);
       }
     return changed;
+  }
+
+  // A member named for the feature, next to its capability key: the
+  // capability's member, and its type the capability's when no member of
+  // another name shares it.
+  bool capability_member(const std::string& target, const Seed& s) {
+    auto v = idx_.vars.find(target);
+    if (v == idx_.vars.end() || !v->second.is_field || fields_.count(target) || !has_hint_word(v->second.name, v_)) return false;
+    fields_[target] = Evidence{kTiedType, 1, {Step{s.at, s.what}}};
+    for (const auto& t : v->second.type_usrs) {
+      auto tt = idx_.types.find(t);
+      if (tt == idx_.types.end() || !in_project(tt->second) || types_.count(t) || shared_type(t)) continue;
+      add(types_, t, Evidence{kTiedType, 1, {Step{*v->second.decls.begin(), "is the type of the member " + v->second.name},
+                                             Step{s.at, s.what}}});
+    }
+    return true;
   }
 
   bool shared_type(const std::string& type) const {
@@ -536,10 +567,19 @@ class FeatureInference {
     return std::find(names.begin(), names.end(), n) != names.end();
   }
 
+  // `name` is one of `names` (schema type names), or their C spelling
+  // (`mcp_create_message_request_t`, the C API's handle of CreateMessageRequest).
+  static bool names_schema_type(const std::vector<std::string>& names, const std::string& name) {
+    if (listed(names, name)) return true;
+    if (name.find('_') == std::string::npos) return false;
+    const std::string spelled = schema_spelling(name);
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return schema_spelling(n) == spelled; });
+  }
+
   void schema_types() {
     for (const auto& [usr, t] : idx_.types) {
       if (!in_project(t)) continue;
-      if (listed(v_.strong_types, t.name) || (t.is_enum && listed(v_.strong_types, t.parent_name)))
+      if (names_schema_type(v_.strong_types, t.name) || (t.is_enum && listed(v_.strong_types, t.parent_name)))
         add(types_, usr, Evidence{kSchemaType, 0, {Step{*t.decls.begin(), "is the protocol type " + (t.name.empty() ? t.parent_name : t.name)}}});
     }
   }
@@ -746,7 +786,7 @@ class FeatureInference {
       for_each_call(usr, api, [&](const CallFact& c, int cost) {
         if (c.caller.empty() || c.caller == usr || apis_.count(c.caller) || dispatchers_.count(c.caller)) return;
         auto caller = idx_.functions.find(c.caller);
-        if (caller == idx_.functions.end() || !strong_caller(caller->second, c)) return;
+        if (caller == idx_.functions.end() || entry_point(caller->second) || !strong_caller(caller->second, c)) return;
         // A caller named for the feature (`set_sampling_callback` forwarding to
         // its `_impl`) loses less confidence than one tied by its types or calls.
         const int step = named_for_feature(caller->second.name, caller->second.qualified) ? kNamedPromotionCost : kPromotionCost;
@@ -755,20 +795,30 @@ class FeatureInference {
         found.emplace_back(c.caller, std::move(ce));
       });
     }
-    // A lambda handed to a call of a feature API named for the feature
-    // (`client.set_sampling_callback([&](const Json& in) { ... })`) is the
-    // feature's handler: reported where it is registered, with its body.
+    // What is handed to a call of a feature API named for the feature is its
+    // handler, as sure as the call: a lambda (`client.set_sampling_callback(
+    // [&](const Json& in) { ... })`), reported where it is registered, with
+    // its body; a function named for the feature called in the call's
+    // arguments (`set_sampling_callback(sampling::create_sampling_callback(
+    // [&](...) {...}))`), a factory of the handler, whose lambdas are handed on.
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& api = idx_.functions.at(usr);
       if (e.confidence < kMediumConfidence || !named_for_feature(api.name, api.qualified)) continue;
       for_each_call(usr, api, [&](const CallFact& c, int cost) {
         if (cost) return;
-        auto ls = lines_.lambdas_in.find(c.at.file);
-        if (ls == lines_.lambdas_in.end()) return;
-        for (const FunctionFact* l : ls->second)
-          if (l->registered_at == c.at && !apis_.count(l->usr))
-            found.emplace_back(l->usr, Evidence{std::min(e.confidence, kHandler) - kNamedPromotionCost, e.depth + 1,
-                                                with_step(Step{c.at, "is handed to " + api.qualified}, e.via)});
+        auto handed = [&](const std::string& target, Loc at) {
+          Evidence he{std::min(e.confidence, kHandler), e.depth + 1, with_step(Step{at, "is handed to " + api.qualified}, e.via)};
+          he.handed = true;
+          found.emplace_back(target, std::move(he));
+        };
+        if (auto ls = lines_.lambdas_in.find(c.at.file); ls != lines_.lambdas_in.end())
+          for (const FunctionFact* l : ls->second)
+            if (l->registered_at == c.at && !apis_.count(l->usr)) handed(l->usr, c.at);
+        if (const auto* here = find_calls(c.at.file, c.at.line))
+          for (const CallFact* inner : *here)
+            if (auto fn = idx_.functions.find(inner->callee); inner->caller == c.caller && inner->at.column > c.at.column &&
+                                                               fn != idx_.functions.end() && named_candidate(inner->callee, fn->second))
+              handed(inner->callee, inner->at);
       });
     }
     bool changed = false;
@@ -784,10 +834,14 @@ class FeatureInference {
   void report_apis() {
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& fn = idx_.functions.at(usr);
-      // A registered lambda is reported where it is registered (the handler's entry), not where it starts.
-      if (fn.is_lambda && fn.registered_at.line && !nested_.count(usr))
+      // A registered lambda is reported where it is registered (the handler's
+      // entry) and, when it starts on a line of its own, where it starts.
+      if (fn.is_lambda && fn.registered_at.line && !nested_.count(usr)) {
         emit(fn.registered_at, e.confidence - 5, "registers " + fn.qualified + " as a handler", e.via);
-      else
+        if (e.handed && first_decl(fn).line != fn.registered_at.line)
+          emit(first_decl(fn), e.confidence, "is the " + f() + " handler registered at line " +
+                                                     std::to_string(fn.registered_at.line), e.via);
+      } else
         for (Loc d : fn.decls)
           if (!lines_.macro_sites.count(d)) emit(d, e.confidence, "declares " + fn.qualified, e.via);
       for_each_call(usr, fn, [&](const CallFact& c, int cost) {
@@ -840,7 +894,8 @@ class FeatureInference {
       const bool short_body = fn.body_end - fn.body_begin.line <= kMaxLambdaLines;
       const bool handler = fn.is_lambda && short_body;  // a short callback
       const bool reader = e.named_reader && short_body && fn.has_body;
-      if (!reader && ((e.depth > 0 && !handler) || e.fields_only || !fn.has_body ||
+      const bool handed = e.handed && short_body && fn.has_body;
+      if (!reader && !handed && ((e.depth > 0 && !handler) || e.fields_only || !fn.has_body ||
                       fn.body_end - fn.body_begin.line > kMaxApiBodyLines || !dense_.count(usr)))
         continue;
       const std::string summary = "is part of " + fn.qualified;
@@ -852,7 +907,9 @@ class FeatureInference {
         for (Loc at : parameter_flow_sites(usr)) emit(at, e.confidence - kReaderLineCost, summary, via);
         continue;
       }
-      for (Loc at : working_sites(usr)) emit(at, e.confidence - kBodyLineCost, summary, via);
+      // A handed lambda's lines are its registration's.
+      const int cost = handed ? kHandedLineCost : kBodyLineCost;
+      for (Loc at : working_sites(usr)) emit(at, e.confidence - cost, summary, via);
     }
   }
 
@@ -1024,6 +1081,92 @@ class FeatureInference {
       for (Loc d : v.decls) emit(d, e.confidence, "declares the capability member " + v.name, e.via);
       report_refs(vusr, e.confidence - 5, "uses the capability member " + v.name, e.via);
     }
+  }
+
+  // A chain of calls on one expression that calls a feature API or
+  // initialises a variable of a feature type (`auto r = make<CreateMessageResult>(
+  // ...)\n .text("x")\n .build();`) is the feature's on every line it spans:
+  // each link is reported where its name is written, below the chain's start
+  // (the APIs' links are already, as references to them).
+  void report_chain_links() {
+    for (const auto& [start, calls] : lines_.chains) {
+      if (calls.size() < 2) continue;
+      const Evidence* tie = nullptr;
+      std::string what;
+      for (const CallFact* c : calls)
+        if (auto a = apis_.find(c->callee); a != apis_.end() && (!tie || a->second.confidence > tie->confidence)) {
+          tie = &a->second;
+          what = "a chain calling " + idx_.functions.at(c->callee).qualified;
+        }
+      for (const CallFact* c : calls)
+        if (auto v = idx_.vars.find(c->initializes); v != idx_.vars.end())
+          for (const auto& t : v->second.type_usrs)
+            if (auto te = types_.find(t); te != types_.end() && (!tie || te->second.confidence > tie->confidence)) {
+              tie = &te->second;
+              what = "a chain building " + idx_.types.at(t).name;
+            }
+      if (!tie || tie->confidence < kMediumConfidence) continue;
+      for (const CallFact* c : calls)
+        if (!apis_.count(c->callee))
+          if (auto link = link_site(*c)) emit(*link, tie->confidence - kChainLinkCost, "continues " + what, tie->via);
+    }
+  }
+
+  // Outside the feature's APIs (a long test, a setup function), a message
+  // literal or a run of reads around one of the feature's field seeds
+  // (`{"messages", ...}, {"maxTokens", 64}, {"toolChoice", ...}`,
+  // `out.value("stopReason")`, `out["content"]`): the keys written with it,
+  // line after line, that are the feature's fields belong to the same message.
+  void report_field_clusters() {
+    for (const auto& [usr, seeds] : seeds_in_) {
+      std::vector<const index::KeyLiteralFact*> keys;
+      for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{}, {}});
+           k != idx_.key_literals.end() && k->in_function == usr; ++k)
+        keys.push_back(&*k);
+      for (const Seed* s : seeds) {
+        if (s->feature != f() || s->anchor != "field") continue;
+        const std::vector<Step> via{Step{s->at, s->what}};
+        auto seed_key = std::find_if(keys.begin(), keys.end(), [&](const auto* k) { return k->at.file == s->at.file && k->at.line == s->at.line; });
+        if (seed_key == keys.end()) continue;
+        auto visit = [&](const index::KeyLiteralFact* k) {
+          if (listed(v_.fields, k->value) && k->at.line != s->at.line)  // the seed's line is the rule's
+            emit(k->at, kClusterField, "writes or reads \"" + k->value + "\" with the " + f() + " message field at line " +
+                                           std::to_string(s->at.line), via);
+        };
+        // Keys are sorted by position: walk away from the seed both ways while
+        // each next key is close to the last one kept.
+        unsigned edge = s->at.line;
+        for (auto k = seed_key; k != keys.end() && (*k)->at.file == s->at.file; ++k) {
+          if ((*k)->at.line > edge + kClusterGap || (*k)->at.line > s->at.line + kClusterReach) break;
+          edge = (*k)->at.line;
+          visit(*k);
+        }
+        edge = s->at.line;
+        for (auto k = seed_key; k != keys.begin();) {
+          --k;
+          if ((*k)->at.file != s->at.file || (*k)->at.line + kClusterGap < edge || (*k)->at.line + kClusterReach < s->at.line) break;
+          edge = (*k)->at.line;
+          visit(*k);
+        }
+      }
+    }
+  }
+
+  // Where a call's name is written (its reference, on a line below the
+  // expression's start), when it is not on the start's line.
+  std::optional<Loc> link_site(const CallFact& c) const {
+    auto refs = refs_to_.find(c.callee);
+    if (c.callee.empty() || refs == refs_to_.end()) return std::nullopt;
+    // The first reference at or after the start: on the start's line, the
+    // link is where the chain is already reported (and a later line's
+    // reference would be another expression's).
+    std::optional<Loc> best;
+    for (const index::RefFact* r : refs->second)
+      if (r->in_function == c.caller && r->at.file == c.at.file && c.at <= r->at &&
+          r->at.line <= c.at.line + kMaxChainLines && (!best || r->at < *best))
+        best = r->at;
+    if (best && best->line == c.at.line) return std::nullopt;
+    return best;
   }
 
   // A local variable whose initializer holds a seed (`json n = make_notification(

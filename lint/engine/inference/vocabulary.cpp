@@ -31,6 +31,22 @@ std::vector<std::string> identifier_words(const std::string& id) {
   return words;
 }
 
+std::string schema_spelling(const std::string& identifier) {
+  std::string lower(identifier.size(), ' ');
+  std::transform(identifier.begin(), identifier.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (identifier.find('_') == std::string::npos) return lower;
+  std::vector<std::string> words;
+  for (std::size_t start = 0, end; start <= lower.size(); start = end + 1) {
+    end = std::min(lower.find('_', start), lower.size());
+    if (end > start) words.push_back(lower.substr(start, end - start));
+  }
+  if (!words.empty() && words.front() == "mcp") words.erase(words.begin());
+  if (!words.empty() && (words.back() == "t" || words.back() == "impl")) words.pop_back();
+  std::string joined;
+  for (const auto& w : words) joined += w;
+  return joined;
+}
+
 bool has_hint_word(const std::string& identifier, const FeatureVocabulary& v) {
   for (const auto& w : identifier_words(identifier))
     if (std::find(v.words.begin(), v.words.end(), w) != v.words.end()) return true;

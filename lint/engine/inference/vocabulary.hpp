@@ -13,6 +13,13 @@ namespace mcp_lint::inference {
 // message, sendlog, logmessage).
 std::vector<std::string> identifier_words(const std::string& identifier);
 
+// The identifier spelled as a schema type name would be, for C-style names:
+// "mcp_create_message_request_t" and "mcp_list_roots_result_impl" name
+// CreateMessageRequest and ListRootsResult (snake case joined, a leading
+// `mcp` and a trailing `t`/`impl` dropped, lower case). An identifier
+// without '_' is returned lower-cased as it is.
+std::string schema_spelling(const std::string& identifier);
+
 // True when one of the identifier's words is a hint word of `v`.
 bool has_hint_word(const std::string& identifier, const FeatureVocabulary& v);
 
