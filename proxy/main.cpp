@@ -2,12 +2,14 @@
 // stdio) from a session-based 2025-11-25 server (Streamable HTTP or a stdio
 // child). Wiring only: parse the configuration, set up logging, build the
 // upstream session factory and the bridge, run the downstream server on an
-// io_context run by N threads, shut down gracefully on SIGINT/SIGTERM.
+// io_context run by N threads, shut down gracefully on SIGINT/SIGTERM; with
+// --tls-cert, SIGHUP reloads the listener's certificate, key and client CA.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <iostream>
 #include <memory>
@@ -30,6 +32,7 @@
 #include "config/logging.hpp"
 #include "downstream/http_listener.hpp"
 #include "downstream/stdio_server.hpp"
+#include "downstream/tls_context.hpp"
 #include "observe/access_log.hpp"
 #include "observe/exposition.hpp"
 #include "observe/metrics_listener.hpp"
@@ -82,6 +85,7 @@ std::shared_ptr<auth::ResourceServer> make_resource_server(asio::any_io_executor
   o.policy.clock_skew = cfg.auth_clock_skew;
   o.jwks.url = cfg.auth_jwks_url;
   o.jwks.fetch.ca_file = cfg.auth_ca_file;
+  o.discover_jwks = cfg.auth_jwks_discovery();
   if (!cfg.auth_introspection_url.empty()) {
     auth::IntrospectionOptions io;
     io.url = cfg.auth_introspection_url;
@@ -189,6 +193,24 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
+  // HTTPS on the listener: the files are read now, so a bad one stops us
+  // before anything listens (exit code 2, like a bad option).
+  std::shared_ptr<downstream::TlsContextSource> tls;
+  if (!cfg.tls_cert_file.empty()) {
+    auto loaded = downstream::TlsContextSource::load(
+        {cfg.tls_cert_file, cfg.tls_key_file, cfg.tls_client_ca_file});
+    if (auto* problem = std::get_if<std::string>(&loaded)) {
+      spdlog::critical("TLS: {}", *problem);
+      return 2;
+    }
+    tls = std::get<std::shared_ptr<downstream::TlsContextSource>>(std::move(loaded));
+  }
+  // The canonical URL when --public-url is not given: https once TLS is on.
+  auto default_public_url = [&](std::uint16_t port) {
+    auto url = auth::default_public_url(cfg.listen_host, port);
+    return tls ? "https" + url.substr(4) : url;
+  };
+
   asio::io_context ioc(static_cast<int>(cfg.threads));
   std::shared_ptr<bridge::Bridge> bridge;
   // Passthrough authorization (auth/metadata_proxy.hpp): an HTTP upstream
@@ -238,6 +260,22 @@ int main(int argc, char* argv[]) {
   }
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  // SIGHUP: new certificate files for new connections; existing ones keep
+  // theirs; a reload that fails keeps the current context. Only with TLS (a
+  // plain bridge keeps SIGHUP's default).
+  asio::signal_set reload_signals(ioc);
+  std::function<void(boost::system::error_code, int)> on_reload = [&](boost::system::error_code ec, int) {
+    if (ec) return;
+    if (auto problem = tls->reload())
+      spdlog::error("SIGHUP: TLS reload failed, still serving the previous certificate: {}", *problem);
+    else
+      spdlog::info("SIGHUP: TLS certificate reloaded from {}; new connections use it", cfg.tls_cert_file);
+    reload_signals.async_wait(on_reload);
+  };
+  if (tls && !cfg.stdio) {
+    reload_signals.add(SIGHUP);
+    reload_signals.async_wait(on_reload);
+  }
   int exit_code = 0;
   // Both live until ioc.run() returns (the handlers below refer to them).
   std::shared_ptr<downstream::StdioServer> stdio_server;
@@ -282,6 +320,10 @@ int main(int argc, char* argv[]) {
     ho.idle_timeout = cfg.idle_timeout;
     ho.access = downstream::make_access_policy(cfg.listen_host, cfg.allowed_hosts, cfg.allowed_origins);
     ho.access_log = access_log;
+    ho.tls = tls;
+    if (tls && cfg.mrtr_strategy == "park")
+      spdlog::info("TLS: replicas forward park retries to each other over plain HTTP, which this listener does "
+                   "not accept; with several replicas, use --mrtr-strategy replay or sticky routing");
     bridge::ForwardOptions fo;
     fo.connect_timeout = cfg.peer_connect_timeout;
     fo.response_timeout = cfg.upstream_timeout + std::chrono::seconds(30);  // the owner answers within its own bound
@@ -304,20 +346,19 @@ int main(int argc, char* argv[]) {
     const std::string self_url = advertised_url(cfg, http_server->local_port());
     bridge->set_advertised_url(self_url);
     if (metadata) {
-      metadata->set_public_url(cfg.public_url.empty()
-                                   ? auth::default_public_url(cfg.listen_host, http_server->local_port())
-                                   : cfg.public_url);
+      metadata->set_public_url(cfg.public_url.empty() ? default_public_url(http_server->local_port()) : cfg.public_url);
       spdlog::info("auth: passthrough; public URL {}, protected resource metadata at {}", metadata->public_url(),
                    metadata->metadata_url());
     }
     if (resource_server) {
-      resource_server->set_public_url(cfg.public_url.empty()
-                                          ? auth::default_public_url(cfg.listen_host, http_server->local_port())
-                                          : cfg.public_url);
+      resource_server->set_public_url(cfg.public_url.empty() ? default_public_url(http_server->local_port())
+                                                             : cfg.public_url);
       spdlog::info("auth: resource server; audience {}, protected resource metadata at {}, JWT keys from {}, "
                    "introspection at {}",
                    resource_server->audience(), resource_server->metadata_url(),
-                   cfg.auth_jwks_url.empty() ? "(none)" : cfg.auth_jwks_url,
+                   !cfg.auth_jwks_url.empty()      ? cfg.auth_jwks_url
+                   : cfg.auth_jwks_discovery()     ? "each issuer's metadata (discovered on the first token)"
+                                                   : "(none)",
                    cfg.auth_introspection_url.empty() ? "(none)" : cfg.auth_introspection_url);
     }
     forwarder->set_self_url(self_url);
@@ -330,6 +371,8 @@ int main(int argc, char* argv[]) {
       if (ec) return;
       spdlog::info("signal {}: graceful shutdown (drain up to {} ms)", sig, cfg.drain_timeout.count());
       if (metrics_listener) metrics_listener->stop();
+      boost::system::error_code ignored;
+      reload_signals.cancel(ignored);
       asio::co_spawn(
           ioc,
           [&]() -> asio::awaitable<void> {

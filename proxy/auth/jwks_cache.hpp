@@ -1,5 +1,6 @@
 // Resource-server mode, the keys: the authorization server's JWK Set
-// (--auth-jwks-url), fetched over HTTP(S) without blocking an io thread,
+// (--auth-jwks-url, or the jwks_uri jwks_discovery.hpp found in the issuer's
+// metadata), fetched over HTTP(S) without blocking an io thread,
 // cached, and fetched again
 //   - when older than max_age (keys rotate),
 //   - when a token names a kid the cached set lacks (a new key went live),

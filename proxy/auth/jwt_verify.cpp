@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <optional>
 
 #include "translate/json_input.hpp"
@@ -36,6 +37,26 @@ constexpr std::array<AlgRule, 9> kAllowed{{
 const AlgRule* rule_for(std::string_view alg) {
   auto it = std::find_if(kAllowed.begin(), kAllowed.end(), [&](const AlgRule& r) { return r.alg == alg; });
   return it == kAllowed.end() ? nullptr : &*it;
+}
+
+// base64url without padding (RFC 7515 §2) of a length that decodes: what
+// cjose may be handed. Debian's cjose asserts on a text whose length leaves a
+// remainder of one sextet ("shift != 1" in its base64 decoder), which aborts
+// the process: found by fuzz_auth_documents with a '=' inside a client's
+// token. Every base64url text from a client or an authorization server is
+// checked here first.
+bool decodable_base64url(std::string_view text) {
+  return text.size() % 4 != 1 && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_';
+         });
+}
+
+// A compact JWS (header.payload.signature), each part decodable base64url.
+bool compact_jws_shape(std::string_view token) {
+  if (token.empty() || token.size() > kMaxTokenBytes || std::count(token.begin(), token.end(), '.') != 2) return false;
+  const auto first = token.find('.'), second = token.find('.', first + 1);
+  return decodable_base64url(token.substr(0, first)) && decodable_base64url(token.substr(first + 1, second - first - 1)) &&
+         decodable_base64url(token.substr(second + 1));
 }
 
 std::string string_member(const json& o, const char* name) {
@@ -88,6 +109,12 @@ std::variant<std::shared_ptr<const KeySet>, std::string> KeySet::parse(std::stri
     json pub = json::object();
     for (const char* m : {"kty", "kid", "n", "e", "crv", "x", "y"})
       if (k.contains(m)) pub[m] = k[m];
+    // The key material is base64url that cjose decodes (see decodable_base64url).
+    constexpr std::array<const char*, 4> kMaterial{"n", "e", "x", "y"};
+    const bool material_ok = std::all_of(kMaterial.begin(), kMaterial.end(), [&](const char* m) {
+      return !pub.contains(m) || (pub[m].is_string() && decodable_base64url(pub[m].get<std::string>()));
+    });
+    if (!material_ok) continue;
     const std::string text = pub.dump();
     cjose_err err{};
     key->jwk.reset(cjose_jwk_import(text.c_str(), text.size(), &err));
@@ -102,8 +129,8 @@ std::variant<std::shared_ptr<const KeySet>, std::string> KeySet::parse(std::stri
 std::variant<json, JwsRejection> verify_jws(std::string_view token, const KeySet& keys) {
   if (token.empty() || token.size() > kMaxTokenBytes)
     return JwsRejection{JwsFailure::Malformed, "the token is empty or too long"};
-  if (std::count(token.begin(), token.end(), '.') != 2)
-    return JwsRejection{JwsFailure::Malformed, "the token is not a compact JWS (three dot-separated parts)"};
+  if (!compact_jws_shape(token))
+    return JwsRejection{JwsFailure::Malformed, "the token is not a compact JWS (three dot-separated base64url parts)"};
   cjose_err err{};
   std::unique_ptr<cjose_jws_t, JwsRelease> jws(cjose_jws_import(token.data(), token.size(), &err));
   if (!jws) return JwsRejection{JwsFailure::Malformed, "the token is not a JWS with a supported algorithm"};
@@ -148,6 +175,21 @@ std::variant<json, JwsRejection> verify_jws(std::string_view token, const KeySet
   if (!any_fitting)
     return JwsRejection{JwsFailure::AlgorithmRefused, "no key of the issuer allows the token's algorithm " + alg};
   return JwsRejection{JwsFailure::BadSignature, "the token's signature does not verify"};
+}
+
+std::optional<std::string> unverified_issuer(std::string_view token) {
+  if (!compact_jws_shape(token)) return std::nullopt;
+  cjose_err err{};
+  std::unique_ptr<cjose_jws_t, JwsRelease> jws(cjose_jws_import(token.data(), token.size(), &err));
+  uint8_t* plain = nullptr;
+  size_t plain_len = 0;
+  if (!jws || !cjose_jws_get_plaintext(jws.get(), &plain, &plain_len, &err)) return std::nullopt;
+  auto claims = translate::parse_json(std::string_view(reinterpret_cast<const char*>(plain), plain_len),
+                                      translate::InvalidUtf8::Reject);
+  if (!claims.ok() || !claims.value.is_object()) return std::nullopt;
+  auto iss = claims.value.find("iss");
+  if (iss == claims.value.end() || !iss->is_string()) return std::nullopt;
+  return iss->get<std::string>();
 }
 
 }  // namespace mcp::auth

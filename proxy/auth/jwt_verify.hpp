@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -70,5 +71,10 @@ inline constexpr std::size_t kMaxTokenBytes = 16 * 1024;
 
 // The verified payload, parsed (an object), or why not.
 std::variant<nlohmann::json, JwsRejection> verify_jws(std::string_view token, const KeySet& keys);
+
+// The `iss` claim of a compact JWS, its signature NOT checked: only to pick
+// which configured issuer's keys to verify it with (a forged `iss` picks keys
+// that do not verify it). nullopt when not a JWS with a string `iss`.
+std::optional<std::string> unverified_issuer(std::string_view token);
 
 }  // namespace mcp::auth

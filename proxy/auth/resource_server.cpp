@@ -42,7 +42,11 @@ ResourceServer::ResourceServer(asio::any_io_executor ex, ResourceServerOptions o
     : opts_(std::move(opts)),
       jwks_(opts_.jwks.url.empty() ? nullptr : std::make_shared<JwksCache>(ex, opts_.jwks)),
       introspector_(opts_.introspection ? std::make_shared<Introspector>(ex, *opts_.introspection) : nullptr),
-      policy_(std::make_shared<const TokenPolicy>(opts_.policy)) {}
+      policy_(std::make_shared<const TokenPolicy>(opts_.policy)) {
+  if (opts_.jwks.url.empty() && opts_.discover_jwks)
+    for (const auto& issuer : opts_.policy.issuers)
+      discovered_jwks_.emplace(issuer, std::make_shared<JwksDiscovery>(ex, issuer, opts_.jwks));
+}
 
 void ResourceServer::set_public_url(std::string url) {
   auto policy = std::make_shared<TokenPolicy>(opts_.policy);
@@ -114,16 +118,32 @@ asio::awaitable<ResourceServer::Verdict> ResourceServer::authenticate(std::strin
     if (auto* refusal = std::get_if<Refusal>(&decision)) co_return refuse(*refusal, message);
     co_return std::get<Principal>(decision).key();
   }
-  if (!jwks_)
+  if (!jwks_ && discovered_jwks_.empty())
     co_return refuse(Refusal{401, "invalid_token", challenge_scopes(*policy, needed),
                              "the token is not one this resource can validate"},
                      message);
+  std::shared_ptr<JwksDiscovery> discovered;  // the keys of the issuer the token names, when discovering
+  if (!jwks_) {
+    // The unverified `iss` only selects which configured issuer's keys to try;
+    // decide() checks the verified claim again.
+    auto iss = unverified_issuer(token);
+    auto it = iss ? discovered_jwks_.find(*iss) : discovered_jwks_.end();
+    if (it == discovered_jwks_.end())
+      co_return refuse(Refusal{401, "invalid_token", challenge_scopes(*policy, needed),
+                               iss ? "the token was not issued by an authorization server this resource trusts"
+                                   : "the token is not a JWT naming its issuer (iss)"},
+                       message);
+    discovered = it->second;
+  }
+  auto keys_of = [this, &discovered](bool unknown_kid) {
+    return discovered ? discovered->keys(unknown_kid) : jwks_->keys(unknown_kid);
+  };
 
-  auto keys = co_await jwks_->keys();
+  auto keys = co_await keys_of(false);
   std::variant<json, JwsRejection> verified =
       keys ? verify_jws(token, *keys) : std::variant<json, JwsRejection>(JwsRejection{JwsFailure::UnknownKey, ""});
   if (auto* r = std::get_if<JwsRejection>(&verified); r && r->kind == JwsFailure::UnknownKey) {
-    if (auto fresh = co_await jwks_->keys(/*unknown_kid=*/true)) {
+    if (auto fresh = co_await keys_of(/*unknown_kid=*/true)) {
       keys = fresh;
       verified = verify_jws(token, *keys);
     }

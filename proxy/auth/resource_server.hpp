@@ -3,7 +3,9 @@
 //   1. the bearer token from the Authorization header (RFC 6750 §2.1;
 //      bearer_token() below); none -> 401 without an error code;
 //   2. its signature against the issuer's keys (jwt_verify.hpp, keys from
-//      jwks_cache.hpp; an unknown kid fetches them again, rate-limited); or,
+//      jwks_cache.hpp, at --auth-jwks-url or at the jwks_uri discovered from
+//      the issuer's metadata, jwks_discovery.hpp; an unknown kid fetches them
+//      again, rate-limited); or,
 //      for a token that is not a compact JWS, RFC 7662 introspection
 //      (introspection.hpp) when configured;
 //   3. its claims against the policy (token_policy.hpp: iss, aud, exp/nbf,
@@ -19,6 +21,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,6 +35,7 @@
 
 #include "auth/introspection.hpp"
 #include "auth/jwks_cache.hpp"
+#include "auth/jwks_discovery.hpp"
 #include "auth/token_policy.hpp"
 #include "bridge/bridge.hpp"
 
@@ -43,7 +47,12 @@ namespace mcp::auth {
 
 struct ResourceServerOptions {
   TokenPolicy policy;  // policy.audience empty: the public URL (set_public_url)
-  JwksCacheOptions jwks;  // jwks.url empty: no JWT validation (introspection only)
+  // jwks.url: one JWK Set for every issuer (--auth-jwks-url). Empty: each
+  // issuer's jwks_uri from its metadata when discover_jwks (jwks_discovery.hpp;
+  // a JWT's unverified `iss` picks the configured issuer whose keys verify it),
+  // else no JWT validation (introspection only).
+  JwksCacheOptions jwks;
+  bool discover_jwks = false;
   // Set: tokens that are not a compact JWS go to RFC 7662 introspection.
   std::optional<IntrospectionOptions> introspection;
   std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
@@ -60,7 +69,7 @@ BearerToken bearer_token(std::string_view authorization);
 
 class ResourceServer {
  public:
-  // Throws std::invalid_argument for an unusable JWKS/introspection URL or CA file.
+  // Throws std::invalid_argument for an unusable JWKS/introspection/issuer URL or CA file.
   ResourceServer(boost::asio::any_io_executor ex, ResourceServerOptions opts);
 
   // The canonical public URL, once the listener is bound and before requests
@@ -83,6 +92,8 @@ class ResourceServer {
 
   ResourceServerOptions opts_;
   std::shared_ptr<JwksCache> jwks_;                // null without a JWKS URL
+  // discover_jwks: issuer -> its discovered keys; empty otherwise.
+  std::map<std::string, std::shared_ptr<JwksDiscovery>, std::less<>> discovered_jwks_;
   std::shared_ptr<Introspector> introspector_;    // null without introspection
   mutable std::mutex mu_;
   std::string public_url_;

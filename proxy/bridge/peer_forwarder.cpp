@@ -4,7 +4,9 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
@@ -68,8 +70,9 @@ std::shared_ptr<upstream::HttpConnectionPool> PeerForwarder::pool_for(const std:
   return pool;
 }
 
+template <class ClientStream>
 asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<http::string_body>& request,
-                                                            const std::string& owner_url, beast::tcp_stream& client,
+                                                            const std::string& owner_url, ClientStream& client,
                                                             bool keep_alive) {
   auto self = shared_from_this();
   const auto lost = [&](const std::string& why) {
@@ -122,7 +125,7 @@ asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<
     response.body().size = 0;
     response.body().more = !parser.is_done();
     http::response_serializer<http::buffer_body> serializer{response};
-    client.expires_after(options_.write_timeout);
+    beast::get_lowest_layer(client).expires_after(options_.write_timeout);
     co_await http::async_write_header(client, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       rethrow_if_cancelled(ec);
@@ -150,7 +153,7 @@ asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<
         response.body().size = 0;
         response.body().more = false;
       }
-      client.expires_after(options_.write_timeout);
+      beast::get_lowest_layer(client).expires_after(options_.write_timeout);
       co_await http::async_write(client, serializer, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::need_buffer) ec = {};
       if (ec) {
@@ -159,7 +162,7 @@ asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<
         co_return Result::Broken;
       }
     }
-    client.expires_never();
+    beast::get_lowest_layer(client).expires_never();
     owner.expires_never();
     if (parser.keep_alive()) lease.keep();
     ++forwarded_;
@@ -169,5 +172,11 @@ asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<
   }
   co_return lost("connection closed");
 }
+
+template asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<http::string_body>&,
+                                                                     const std::string&, beast::tcp_stream&, bool);
+template asio::awaitable<PeerForwarder::Result> PeerForwarder::relay(const http::request<http::string_body>&,
+                                                                     const std::string&,
+                                                                     beast::ssl_stream<beast::tcp_stream>&, bool);
 
 }  // namespace mcp::bridge

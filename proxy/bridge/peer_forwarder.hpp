@@ -56,9 +56,11 @@ class PeerForwarder : public std::enable_shared_from_this<PeerForwarder> {
   // Once the listener is bound (the port may have been 0); before requests are served.
   void set_self_url(std::string url);
 
+  // `ClientStream`: beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>
+  // (a client of the TLS listener); both are instantiated in the .cpp.
+  template <class ClientStream>
   boost::asio::awaitable<Result> relay(const boost::beast::http::request<boost::beast::http::string_body>& request,
-                                       const std::string& owner_url, boost::beast::tcp_stream& client,
-                                       bool keep_alive);
+                                       const std::string& owner_url, ClientStream& client, bool keep_alive);
 
   // Retries relayed to an owner, and those that found it unreachable (logs, tests).
   std::size_t forwarded() const { return forwarded_; }

@@ -29,6 +29,10 @@ struct BridgeConfig {
   std::vector<std::string> allowed_hosts;    // extra Host names accepted (loopback + listen host always)
   std::vector<std::string> allowed_origins;  // extra Origins accepted, e.g. https://app.example.com
   std::string public_url;  // --public-url: canonical URL (RFC 8707); empty: http://<bound address>/mcp
+  // HTTPS on the listener (downstream/tls_context.hpp): both PEM files or neither
+  std::string tls_cert_file;       // --tls-cert
+  std::string tls_key_file;        // --tls-key
+  std::string tls_client_ca_file;  // --tls-client-ca: require client certificates signed by these CAs (mTLS)
 
   // --- upstream (the legacy 2025-11-25 server); exactly one of url / command
   std::string upstream_url;                    // --upstream http(s)://...
@@ -44,11 +48,15 @@ struct BridgeConfig {
   //   Passthrough (default): the upstream; its 401/403 and metadata reach the
   //     client through the bridge, the client's token is forwarded.
   //   ResourceServer: the bridge; it serves its own metadata, validates every
-  //     token (JWT against --auth-jwks-url) and never forwards it upstream.
+  //     token (JWT against --auth-jwks-url or the issuer's discovered jwks_uri)
+  //     and never forwards it upstream.
   enum class AuthMode { Passthrough, ResourceServer };
   AuthMode auth_mode = AuthMode::Passthrough;
   std::vector<std::string> auth_issuers;   // --auth-issuer URL (repeatable): accepted `iss`, advertised AS
   std::string auth_jwks_url;               // --auth-jwks-url: the issuer's signing keys (RFC 7517 JWK Set)
+  // No --auth-jwks-url nor --auth-introspection-url: each issuer's jwks_uri
+  // comes from its authorization server metadata (auth/jwks_discovery.hpp).
+  bool auth_jwks_discovery() const { return auth_jwks_url.empty() && auth_introspection_url.empty(); }
   std::string auth_audience;               // --auth-audience; empty: the canonical public URL (RFC 8707)
   std::vector<std::string> auth_scopes_supported;  // --auth-scopes: scopes_supported of the metadata
   std::vector<std::string> auth_required_scopes;   // --auth-require-scope SCOPE: every request needs these

@@ -1,4 +1,5 @@
 #include "config/command_line.hpp"
+#include "auth/authorization_server_metadata.hpp"
 #include "auth/resource_metadata.hpp"
 
 #include <arpa/inet.h>
@@ -143,11 +144,15 @@ void check_authorization(const std::string& mode, const std::vector<std::string>
                                               "mechanism; a --stdio client takes credentials from its environment)");
   if (cfg.auth_issuers.empty())
     throw CLI::ValidationError("--auth-issuer", "--auth-mode resource-server needs at least one --auth-issuer");
-  if (cfg.auth_jwks_url.empty() && cfg.auth_introspection_url.empty())
-    throw CLI::ValidationError("--auth-jwks-url", "--auth-mode resource-server needs --auth-jwks-url (the issuer's "
-                                                  "jwks_uri, to verify JWT signatures), --auth-introspection-url, "
-                                                  "or both");
   for (const auto& issuer : cfg.auth_issuers) check_url_option(issuer, "--auth-issuer");
+  // JWT keys: --auth-jwks-url, else (without introspection) each issuer's
+  // jwks_uri from its metadata, which needs an issuer the well-known URLs can
+  // be built from (RFC 8414 §2).
+  if (cfg.auth_jwks_discovery())
+    for (const auto& issuer : cfg.auth_issuers)
+      if (auth::authorization_server_metadata_urls(issuer).empty())
+        throw CLI::ValidationError("--auth-issuer", "an issuer identifier has no query or fragment (RFC 8414 §2), "
+                                                    "got '" + issuer + "'");
   if (!cfg.auth_jwks_url.empty()) check_url_option(cfg.auth_jwks_url, "--auth-jwks-url");
   if (!cfg.auth_introspection_url.empty()) {
     check_url_option(cfg.auth_introspection_url, "--auth-introspection-url");
@@ -219,6 +224,20 @@ void parse_required_scope(const std::string& text, BridgeConfig& cfg) {
     if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
 }
 
+// --tls-*: a certificate and its key together, for the HTTP listener. The
+// files' contents are checked when main.cpp loads them (before listening).
+void check_tls(const BridgeConfig& cfg) {
+  const bool cert = !cfg.tls_cert_file.empty(), key = !cfg.tls_key_file.empty();
+  if (cert != key)
+    throw CLI::ValidationError(cert ? "--tls-key" : "--tls-cert",
+                               "--tls-cert and --tls-key go together: give both (HTTPS) or neither (HTTP)");
+  if (!cfg.tls_client_ca_file.empty() && !cert)
+    throw CLI::ValidationError("--tls-client-ca", "needs --tls-cert and --tls-key (client certificates are a TLS "
+                                                  "feature)");
+  if (cfg.stdio && (cert || !cfg.tls_client_ca_file.empty()))
+    throw CLI::ValidationError("--tls-cert", "does not apply to --stdio (no HTTP listener)");
+}
+
 }  // namespace
 
 ParseResult parse_command_line(int argc, const char* const argv[], const std::filesystem::path& executable) {
@@ -279,6 +298,25 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
                  "http://HOST:PORT/mcp from the bound --listen address")
       ->group("Downstream");
 
+  app.add_option("--tls-cert", cfg.tls_cert_file,
+                 "Serve HTTPS: PEM file with the listener's certificate, then any intermediates (needs --tls-key). "
+                 "TLS 1.2 or later only, forward-secret AEAD ciphers in the server's order, no compression or "
+                 "renegotiation. Read at startup (a bad file stops the bridge with exit code 2) and again on SIGHUP "
+                 "(new connections get the new certificate; a file that fails to load keeps the old one)")
+      ->type_name("PATH")
+      ->check(CLI::ExistingFile)
+      ->group("Downstream");
+  app.add_option("--tls-key", cfg.tls_key_file, "PEM file with the private key of --tls-cert (unencrypted)")
+      ->type_name("PATH")
+      ->check(CLI::ExistingFile)
+      ->group("Downstream");
+  app.add_option("--tls-client-ca", cfg.tls_client_ca_file,
+                 "Mutual TLS: PEM file of CA certificates; every client must present a certificate signed by one of "
+                 "them, or the handshake fails. Without it no client certificate is requested. Reloaded on SIGHUP")
+      ->type_name("PATH")
+      ->check(CLI::ExistingFile)
+      ->group("Downstream");
+
   // Upstream
   app.add_option("--upstream", cfg.upstream_url, "Legacy Streamable HTTP server URL (http:// or https://)")
       ->group("Upstream");
@@ -305,7 +343,8 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
                  "Who is the OAuth protected resource. passthrough: the upstream; its 401/403 and metadata reach "
                  "the client through the bridge and the client's token is forwarded (a transparent front). "
                  "resource-server: the bridge; it serves its own Protected Resource Metadata (RFC 9728) for "
-                 "--public-url, validates every access token itself (JWT signature against --auth-jwks-url, iss, "
+                 "--public-url, validates every access token itself (JWT signature against --auth-jwks-url or the "
+                 "issuer's discovered jwks_uri, iss, "
                  "aud = --auth-audience, exp/nbf, scopes) before anything reaches the upstream, answers 401/403 "
                  "with a WWW-Authenticate challenge, keys upstream sessions by the validated principal, and never "
                  "sends the client's token upstream (--upstream-header is the upstream credential)")
@@ -319,7 +358,11 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       ->group("Authorization");
   app.add_option("--auth-jwks-url", cfg.auth_jwks_url,
                  "resource-server: the issuers' JWK Set (the jwks_uri of their metadata); fetched on first use, "
-                 "cached, fetched again on an unknown `kid` (at most every 30 s) and every 10 minutes")
+                 "cached, fetched again on an unknown `kid` (at most every 30 s) and every 10 minutes. Without it "
+                 "(and without --auth-introspection-url) each --auth-issuer's jwks_uri is discovered from its "
+                 "authorization server metadata on the first token (RFC 8414 / OpenID Connect Discovery well-known "
+                 "URLs in the MCP spec's order; the document's issuer must equal the --auth-issuer; jwks_uri https, "
+                 "or http on loopback); until it is found, tokens get 503 and discovery is retried at most every 30 s")
       ->type_name("URL")
       ->group("Authorization");
   app.add_option("--auth-audience", cfg.auth_audience,
@@ -580,6 +623,7 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
     check_authorization(auth_mode, auth_scopes, auth_requires, auth_skew, cfg);
     if (cfg.stdio && !listen.empty())
       throw CLI::ValidationError("--stdio", "--stdio and --listen exclude each other");
+    check_tls(cfg);
     if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());
   } catch (const CLI::CallForHelp&) {
     return ParseExit{0, app.help()};

@@ -86,48 +86,64 @@ struct TickerStop {
 
 }  // namespace
 
-HttpConnection::HttpConnection(asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx)
-    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+template <class Stream>
+Stream HttpConnection<Stream>::make_stream(asio::ip::tcp::socket socket, asio::ssl::context* tls) {
+  if constexpr (kTls)
+    return Stream(beast::tcp_stream(std::move(socket)), *tls);
+  else
+    return Stream(std::move(socket));
+}
+
+template <class Stream>
+HttpConnection<Stream>::HttpConnection(asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx,
+                                       std::shared_ptr<asio::ssl::context> tls)
+    : tls_(std::move(tls)), stream_(make_stream(std::move(socket), tls_.get())), ctx_(std::move(ctx)) {
   // Bytes read but not parsed yet: a header section, chunk-size lines, or a
   // pipelined request (watch_for_disconnect). Beast waits for the end of a
   // chunk-size line without a bound of its own; past this the read fails.
   buffer_.max_size(ctx_->options.max_header_bytes + ctx_->options.max_body_bytes + 4096);
   boost::system::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = tcp().socket().remote_endpoint(ec);
   peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-void HttpConnection::close_if_idle() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void HttpConnection<Stream>::close_if_idle() {
+  asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
     // Not idle if the next request already arrived (its wait may not have
     // completed yet): it is answered, with Connection: close (serve_one).
     // The error_code overload: the connection may have closed its socket
     // meanwhile (the client left), and the throwing one would end the
     // process from inside io_context::run (seen under TSan's timing).
     boost::system::error_code ec;
-    if (self->idle_ && !self->request_waiting()) self->stream_.socket().cancel(ec);
+    if (self->idle_ && !self->request_waiting()) self->tcp().socket().cancel(ec);
   });
 }
 
-bool HttpConnection::request_waiting() {
+template <class Stream>
+bool HttpConnection<Stream>::request_waiting() {
   boost::system::error_code ec;
-  return buffer_.size() > 0 || stream_.socket().available(ec) > 0;
+  return buffer_.size() > 0 || tcp().socket().available(ec) > 0;
 }
 
-void HttpConnection::force_close() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void HttpConnection<Stream>::force_close() {
+  asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
     boost::system::error_code ec;
-    self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    self->stream_.socket().close(ec);
+    self->tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    self->tcp().socket().close(ec);
   });
 }
 
-asio::awaitable<void> HttpConnection::run() {
-  auto self = shared_from_this();
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::run() {
+  auto self = this->shared_from_this();
   spdlog::debug("http {}: connected", peer_);
   try {
-    while (keep_open_) {
-      if (!co_await serve_one()) break;
+    if (co_await handshake()) {
+      while (keep_open_) {
+        if (!co_await serve_one()) break;
+      }
     }
   } catch (const std::exception& e) {
     spdlog::debug("http {}: connection ended: {}", peer_, e.what());
@@ -136,27 +152,64 @@ asio::awaitable<void> HttpConnection::run() {
   spdlog::debug("http {}: closed", peer_);
 }
 
+// TLS: the handshake, within the time a request may take to arrive. A client
+// speaking plain HTTP, or without an acceptable certificate under mTLS, ends
+// here; only its own connection closes.
+template <class Stream>
+asio::awaitable<bool> HttpConnection<Stream>::handshake() {
+  if constexpr (kTls) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, ctx_->options.request_read_timeout);
+    auto done = co_await (stream_.async_handshake(asio::ssl::stream_base::server, use_tuple) ||
+                          timer.async_wait(use_tuple));
+    boost::system::error_code ec =
+        done.index() == 0 ? std::get<0>(std::get<0>(done)) : make_error_code(beast::error::timeout);
+    if (ec) {
+      spdlog::info("http {}: TLS handshake failed: {}", peer_, ec.message());
+      co_return false;
+    }
+    handshaken_ = true;
+  }
+  co_return true;
+}
+
+// TLS: send close_notify and give the client a short while to answer with
+// its own. Waiting for it is not required (RFC 8446 §6.1) and many clients
+// just close, so the bound is short; the TCP drain that follows (lingering
+// close) still absorbs a late answer.
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::tls_close_notify() {
+  if constexpr (kTls) {
+    if (!handshaken_ || !tcp().socket().is_open()) co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(250));
+    co_await (stream_.async_shutdown(use_tuple) || timer.async_wait(use_tuple));
+  }
+  co_return;  // keeps the plain instantiation a coroutine
+}
+
 // Lingering close: a client may still be sending a body we refused (413,
 // 431, 408...). Closing with unread input makes the kernel send RST, and the
 // client can lose our answer; so stop sending, drain what arrives for a short,
 // bounded while, then close.
-asio::awaitable<void> HttpConnection::lingering_close() {
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::lingering_close() {
   constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
+  co_await tls_close_notify();
   boost::system::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (!ec) {
-    stream_.expires_after(std::chrono::seconds(1));
+    tcp().expires_after(std::chrono::seconds(1));
     std::array<char, 16 * 1024> discard;
     for (std::size_t drained = 0; drained < kMaxDrainBytes;) {
-      drained += co_await stream_.async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
+      drained += co_await tcp().async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;  // EOF from the client, the time bound, or an error
     }
   }
-  stream_.socket().close(ec);
+  tcp().socket().close(ec);
 }
 
 // Reads and answers one request; false when the connection must close.
-asio::awaitable<bool> HttpConnection::serve_one() {
+template <class Stream>
+asio::awaitable<bool> HttpConnection<Stream>::serve_one() {
   const auto& opt = ctx_->options;
   auto ex = co_await asio::this_coro::executor;
   http::request_parser<http::string_body> parser;
@@ -171,10 +224,14 @@ asio::awaitable<bool> HttpConnection::serve_one() {
   if (ctx_->stopping.load() && !request_waiting()) co_return false;
   asio::steady_timer timer(ex);
   if (buffer_.size() == 0) {
+    // A read, not a wait for the socket to be readable: with TLS, a next
+    // request may already sit decrypted-to-be in the TLS layer's buffer.
     timer.expires_after(opt.idle_timeout);
-    auto ready = co_await (stream_.socket().async_wait(asio::ip::tcp::socket::wait_read, use_tuple) ||
-                           timer.async_wait(use_tuple));
-    if (ready.index() == 1 || std::get<0>(std::get<0>(ready))) co_return false;
+    auto first = co_await (stream_.async_read_some(buffer_.prepare(4096), use_tuple) || timer.async_wait(use_tuple));
+    if (first.index() == 1) co_return false;
+    auto [read_ec, n] = std::get<0>(first);
+    buffer_.commit(n);
+    if (read_ec) co_return false;
   }
   idle_ = false;
   // Then the whole request (headers and body) within the read timeout: a slow
@@ -190,9 +247,9 @@ asio::awaitable<bool> HttpConnection::serve_one() {
   if (!ec && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
     // curl sends this for bodies over 1 KiB and would otherwise wait a second.
     http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
-    stream_.expires_after(opt.write_timeout);
+    tcp().expires_after(opt.write_timeout);
     co_await http::async_write(stream_, cont, use_awaitable);
-    stream_.expires_never();
+    tcp().expires_never();
   }
   if (!ec) {
     auto body = co_await (http::async_read(stream_, buffer_, parser, use_tuple) || timer.async_wait(use_tuple));
@@ -226,7 +283,8 @@ asio::awaitable<bool> HttpConnection::serve_one() {
   co_return keep_alive && keep_open_;
 }
 
-asio::awaitable<void> HttpConnection::serve_healthz(const HttpRequest& req, bool keep_alive) {
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::serve_healthz(const HttpRequest& req, bool keep_alive) {
   bool healthy = ctx_->bridge->upstream_healthy();
   json body = healthy ? json{{"status", "ok"}} : json{{"status", "unavailable"}, {"reason", "upstream not reachable"}};
   if (req.method() == http::verb::head) {
@@ -235,9 +293,9 @@ asio::awaitable<void> HttpConnection::serve_healthz(const HttpRequest& req, bool
     res.keep_alive(keep_alive);
     res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
-    stream_.expires_after(ctx_->options.write_timeout);
+    tcp().expires_after(ctx_->options.write_timeout);
     co_await http::async_write(stream_, res, use_awaitable);
-    stream_.expires_never();
+    tcp().expires_never();
     co_return;
   }
   co_await write_json(healthy ? 200 : 503, body, req.version(), keep_alive);
@@ -245,7 +303,8 @@ asio::awaitable<void> HttpConnection::serve_healthz(const HttpRequest& req, bool
 
 // Protected Resource Metadata (passthrough authorization): public, so no
 // Origin/Host check; HEAD gets the status alone.
-asio::awaitable<void> HttpConnection::serve_resource_metadata(const HttpRequest& req, bool keep_alive) {
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::serve_resource_metadata(const HttpRequest& req, bool keep_alive) {
   if (!ctx_->options.resource_metadata) {
     // Built before the co_await: GCC 12 rejects an initializer list inside one ("array used as initializer").
     Rejection not_found{404, json{{"error", "not_found"}, {"error_description", "no protected resource metadata here"}}, {}};
@@ -256,15 +315,16 @@ asio::awaitable<void> HttpConnection::serve_resource_metadata(const HttpRequest&
     http::response<http::empty_body> res{static_cast<http::status>(reply.http_status), req.version()};
     res.keep_alive(keep_alive);
     res.set(http::field::content_type, "application/json");
-    stream_.expires_after(ctx_->options.write_timeout);
+    tcp().expires_after(ctx_->options.write_timeout);
     co_await http::async_write(stream_, res, use_awaitable);
-    stream_.expires_never();
+    tcp().expires_never();
     co_return;
   }
   co_await write_json(reply.http_status, reply.body, req.version(), keep_alive);
 }
 
-asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool keep_alive) {
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::serve_mcp(const HttpRequest& req, bool keep_alive) {
   // Metrics and the access log line of this request (cancelled if never finished).
   observe::RequestObservation observed("http", ctx_->options.access_log);
   auto reject = [&](const Rejection& r) {
@@ -334,9 +394,9 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
       if (item.is_null()) break;
       if (item.is_discarded()) {  // keep-alive tick: only once streaming (a JSON reply needs none)
         if (!streamed) continue;
-        stream_.expires_after(ctx_->options.write_timeout);
+        tcp().expires_after(ctx_->options.write_timeout);
         co_await asio::async_write(stream_, http::make_chunk(asio::buffer(kSseKeepAlive)), use_awaitable);
-        stream_.expires_never();
+        tcp().expires_never();
         continue;
       }
       if (!streamed) {  // first notification: switch this response to SSE
@@ -347,7 +407,7 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
         head->keep_alive(keep_alive);
         head->chunked(true);
         serializer.emplace(*head);
-        stream_.expires_after(ctx_->options.write_timeout);
+        tcp().expires_after(ctx_->options.write_timeout);
         co_await http::async_write_header(stream_, *serializer, use_awaitable);
         streamed = true;
         if (keepalive.count() > 0) {  // on this strand, like the rest of the request
@@ -357,9 +417,9 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
       }
       auto event = sse_event(item);
       observe::metrics().sent_bytes.inc(event.size());
-      stream_.expires_after(ctx_->options.write_timeout);
+      tcp().expires_after(ctx_->options.write_timeout);
       co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
-      stream_.expires_never();
+      tcp().expires_never();
     }
     if (!streamed && !reply->forward_to.empty() && ctx_->options.forwarder) {
       // A retry of a parked exchange another replica owns: its response comes from there
@@ -371,17 +431,17 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
     if (streamed) {
       auto event = sse_event(reply->body);
       observe::metrics().sent_bytes.inc(event.size());
-      stream_.expires_after(ctx_->options.write_timeout);
+      tcp().expires_after(ctx_->options.write_timeout);
       co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event)), use_awaitable);
       co_await asio::async_write(stream_, http::make_chunk_last(), use_awaitable);
-      stream_.expires_never();
+      tcp().expires_never();
     } else if (reply->http_status == 202 || reply->body.is_null()) {
       http::response<http::empty_body> res{static_cast<http::status>(reply->http_status), req.version()};
       res.keep_alive(keep_alive);
       res.prepare_payload();
-      stream_.expires_after(ctx_->options.write_timeout);
+      tcp().expires_after(ctx_->options.write_timeout);
       co_await http::async_write(stream_, res, use_awaitable);
-      stream_.expires_never();
+      tcp().expires_never();
     } else {
       co_await write_json(reply->http_status, reply->body, req.version(), keep_alive, reply->www_authenticate);
     }
@@ -411,7 +471,8 @@ asio::awaitable<void> HttpConnection::serve_mcp(const HttpRequest& req, bool kee
                 streamed ? "sse" : "json", ms);
 }
 
-asio::awaitable<void> HttpConnection::forward_to_owner(const HttpRequest& req, const bridge::Reply& reply,
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::forward_to_owner(const HttpRequest& req, const bridge::Reply& reply,
                                                      bool keep_alive) {
   using Result = bridge::PeerForwarder::Result;
   const json id = reply.body.is_object() && reply.body.contains("id") ? reply.body["id"] : json(nullptr);
@@ -428,7 +489,8 @@ asio::awaitable<void> HttpConnection::forward_to_owner(const HttpRequest& req, c
 
 // handle() must not throw by contract; if it does anyway, the client still
 // gets a JSON-RPC error instead of a dropped connection.
-asio::awaitable<bridge::Reply> HttpConnection::call_bridge(bridge::DownstreamRequest req,
+template <class Stream>
+asio::awaitable<bridge::Reply> HttpConnection<Stream>::call_bridge(bridge::DownstreamRequest req,
                                                             bridge::NotificationSink sink) {
   json id = req.message.is_object() && req.message.contains("id") ? req.message["id"] : json(nullptr);
   try {
@@ -446,17 +508,19 @@ asio::awaitable<bridge::Reply> HttpConnection::call_bridge(bridge::DownstreamReq
 // request are kept in the buffer for the next serve_one(); a client that
 // pipelines more than one maximal request while waiting is cut off like a
 // disconnect (bounded memory, and no wait that nothing could end).
-asio::awaitable<void> HttpConnection::watch_for_disconnect() {
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::watch_for_disconnect() {
   const std::size_t limit = ctx_->options.max_body_bytes + ctx_->options.max_header_bytes;
   while (buffer_.size() < limit) {
-    auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(4096), use_tuple);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
     buffer_.commit(n);
     if (ec) co_return;
   }
   spdlog::warn("http {}: client pipelined more than {} bytes while waiting; closing", peer_, limit);
 }
 
-asio::awaitable<void> HttpConnection::write_json(unsigned status, const json& body, unsigned version,
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::write_json(unsigned status, const json& body, unsigned version,
                                                  bool keep_alive, std::string_view www_authenticate) {
   http::response<http::string_body> res{static_cast<http::status>(status), version};
   res.set(http::field::content_type, "application/json");
@@ -465,20 +529,21 @@ asio::awaitable<void> HttpConnection::write_json(unsigned status, const json& bo
   res.body() = translate::to_wire(body);
   observe::metrics().sent_bytes.inc(res.body().size());
   res.prepare_payload();
-  stream_.expires_after(ctx_->options.write_timeout);
+  tcp().expires_after(ctx_->options.write_timeout);
   co_await http::async_write(stream_, res, use_awaitable);
-  stream_.expires_never();
+  tcp().expires_never();
 }
 
-asio::awaitable<void> HttpConnection::write_rejection(const Rejection& r, unsigned version, bool keep_alive) {
+template <class Stream>
+asio::awaitable<void> HttpConnection<Stream>::write_rejection(const Rejection& r, unsigned version, bool keep_alive) {
   if (r.body.is_null()) {
     http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
     if (!r.allow.empty()) res.set(http::field::allow, r.allow);
     res.keep_alive(keep_alive);
     res.prepare_payload();
-    stream_.expires_after(ctx_->options.write_timeout);
+    tcp().expires_after(ctx_->options.write_timeout);
     co_await http::async_write(stream_, res, use_awaitable);
-    stream_.expires_never();
+    tcp().expires_never();
     co_return;
   }
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -488,9 +553,12 @@ asio::awaitable<void> HttpConnection::write_rejection(const Rejection& r, unsign
   res.body() = translate::to_wire(r.body);
   observe::metrics().sent_bytes.inc(res.body().size());
   res.prepare_payload();
-  stream_.expires_after(ctx_->options.write_timeout);
+  tcp().expires_after(ctx_->options.write_timeout);
   co_await http::async_write(stream_, res, use_awaitable);
-  stream_.expires_never();
+  tcp().expires_never();
 }
+
+template class HttpConnection<PlainStream>;
+template class HttpConnection<TlsStream>;
 
 }  // namespace mcp::downstream

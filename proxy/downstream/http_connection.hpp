@@ -7,36 +7,66 @@
 // next request while keep-alive. While the bridge works, a read on the socket
 // watches for the client going away; that cancels handle() (2026-07-28
 // cancellation over HTTP, basic/patterns/cancellation.mdx).
+//
+// One template serves plain and TLS connections (--tls-cert): the stream is
+// a beast::tcp_stream or a beast::ssl_stream over one; both are instantiated
+// in http_connection.cpp. TLS adds only the handshake before the first
+// request (within request_read_timeout) and a bounded close_notify at the end.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <type_traits>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "downstream/http_server_options.hpp"
 #include "downstream/request_validation.hpp"
 
 namespace mcp::downstream {
 
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+// What the listener needs of a connection, whatever its stream.
+class ConnectionControl {
  public:
-  HttpConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx);
+  virtual ~ConnectionControl() = default;
+  // Graceful shutdown: close now if waiting for a request and none has
+  // arrived yet (one that has is answered, with Connection: close) (thread-safe).
+  virtual void close_if_idle() = 0;
+  // End of the drain period: close whatever is going on (thread-safe).
+  virtual void force_close() = 0;
+};
+
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+template <class Stream>  // PlainStream or TlsStream
+class HttpConnection final : public ConnectionControl, public std::enable_shared_from_this<HttpConnection<Stream>> {
+ public:
+  // `tls`: the context of a TlsStream connection (null for PlainStream). The
+  // connection keeps it alive: a certificate reload (SIGHUP) swaps the
+  // listener's context, never this one.
+  HttpConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx,
+                 std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
   // Serves requests until the peer closes, an error, or shutdown.
   boost::asio::awaitable<void> run();
+  // The connection's strand (run() must be spawned on it).
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
 
-  // Graceful shutdown: close now if waiting for a request and none has
-  // arrived yet (one that has is answered, with Connection: close) (thread-safe).
-  void close_if_idle();
-  // End of the drain period: close whatever is going on (thread-safe).
-  void force_close();
+  void close_if_idle() override;
+  void force_close() override;
 
  private:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
+  static Stream make_stream(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls);
+  boost::asio::awaitable<bool> handshake();
+  boost::asio::awaitable<void> tls_close_notify();
   struct Outcome;  // how one request ended
   boost::asio::awaitable<bool> serve_one();
   boost::asio::awaitable<void> lingering_close();
@@ -54,12 +84,17 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // Relays the request to the replica owning its parked exchange (Reply::forward_to).
   boost::asio::awaitable<void> forward_to_owner(const HttpRequest& req, const bridge::Reply& reply, bool keep_alive);
 
-  boost::beast::tcp_stream stream_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // TLS only; outlives stream_ (declared first)
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> ctx_;
   bool idle_ = true;         // strand-only: waiting for the next request
   bool keep_open_ = true;    // strand-only: false once the connection must close after this response
   std::string peer_;         // for logs
+  bool handshaken_ = false;  // strand-only, TLS: the handshake completed (close_notify makes sense)
 };
+
+extern template class HttpConnection<PlainStream>;
+extern template class HttpConnection<TlsStream>;
 
 }  // namespace mcp::downstream

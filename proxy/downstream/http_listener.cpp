@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "downstream/http_connection.hpp"
+#include "downstream/tls_context.hpp"
 
 namespace mcp::downstream {
 namespace asio = boost::asio;
@@ -35,8 +36,11 @@ void HttpServer::start() {
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
-  spdlog::info("listening on http://{}:{}/mcp (max {} connections)",
-               endpoint.address().is_v6() ? "[" + opt.host + "]" : opt.host, port_, opt.max_connections);
+  const char* tls_note = !opt.tls                                 ? ""
+                         : opt.tls->files().client_ca_file.empty() ? "; TLS"
+                                                                   : "; TLS, client certificates required";
+  spdlog::info("listening on {}://{}:{}/mcp (max {} connections{})", opt.tls ? "https" : "http",
+               endpoint.address().is_v6() ? "[" + opt.host + "]" : opt.host, port_, opt.max_connections, tls_note);
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), [self = shared_from_this()](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -54,7 +58,7 @@ std::size_t HttpServer::active_connections() const {
 
 template <class F>
 void HttpServer::for_each_connection(F&& f) {
-  std::vector<std::shared_ptr<HttpConnection>> live;
+  std::vector<std::shared_ptr<ConnectionControl>> live;
   {
     std::lock_guard lock(mutex_);
     for (auto& [id, weak] : connections_)
@@ -77,26 +81,40 @@ asio::awaitable<void> HttpServer::accept_loop() {
     }
     if (ctx_->stopping.load()) co_return;
     if (active_connections() >= ctx_->options.max_connections) {
+      if (ctx_->options.tls) {
+        // Plain 503 bytes would be garbage to a TLS client, and a handshake
+        // per refused connection is the work the limit is there to avoid.
+        spdlog::warn("connection limit {} reached: closing a TLS connection", ctx_->options.max_connections);
+        socket.close(ec);
+        continue;
+      }
       auto exec = socket.get_executor();
       asio::co_spawn(exec, reject_busy(std::move(socket)), [self](std::exception_ptr) {});
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto strand = socket.get_executor();
-    auto conn = std::make_shared<HttpConnection>(std::move(socket), ctx_);
-    std::uint64_t id;
-    {
-      std::lock_guard lock(mutex_);
-      id = next_id_++;
-      connections_.emplace(id, conn);
-    }
-    // The connection coroutine runs on the socket's strand; it leaves the
-    // registry when it ends (the count is what max_connections bounds).
-    asio::co_spawn(strand, conn->run(), [self, id, conn](std::exception_ptr) {
-      std::lock_guard lock(self->mutex_);
-      self->connections_.erase(id);
-    });
+    if (ctx_->options.tls)  // the context current now; a reload affects later connections only
+      serve(std::make_shared<HttpConnection<TlsStream>>(std::move(socket), ctx_, ctx_->options.tls->current()));
+    else
+      serve(std::make_shared<HttpConnection<PlainStream>>(std::move(socket), ctx_));
   }
+}
+
+// The connection coroutine runs on the socket's strand; it leaves the
+// registry when it ends (the count is what max_connections bounds).
+template <class Connection>
+void HttpServer::serve(std::shared_ptr<Connection> conn) {
+  std::uint64_t id;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    connections_.emplace(id, conn);
+  }
+  auto strand = conn->executor();
+  asio::co_spawn(strand, conn->run(), [self = shared_from_this(), id, conn](std::exception_ptr) {
+    std::lock_guard lock(self->mutex_);
+    self->connections_.erase(id);
+  });
 }
 
 // Over the connection limit: a short, complete 503 instead of a silent reset.
@@ -139,7 +157,7 @@ asio::awaitable<void> HttpServer::shutdown(std::chrono::milliseconds drain_timeo
   auto in_flight = active_connections();
   spdlog::info("shutdown: stopped accepting; draining {} connection(s) for up to {} ms", in_flight,
                drain_timeout.count());
-  for_each_connection([](HttpConnection& c) { c.close_if_idle(); });
+  for_each_connection([](ConnectionControl& c) { c.close_if_idle(); });
 
   asio::steady_timer tick(co_await asio::this_coro::executor);
   auto deadline = std::chrono::steady_clock::now() + drain_timeout;
@@ -149,7 +167,7 @@ asio::awaitable<void> HttpServer::shutdown(std::chrono::milliseconds drain_timeo
   }
   if (auto left = active_connections(); left > 0) {
     spdlog::warn("shutdown: drain timeout, closing {} connection(s) with requests in flight", left);
-    for_each_connection([](HttpConnection& c) { c.force_close(); });
+    for_each_connection([](ConnectionControl& c) { c.force_close(); });
     for (int i = 0; i < 100 && active_connections() > 0; ++i) {  // at most ~2 s for cancellations to unwind
       tick.expires_after(std::chrono::milliseconds(20));
       co_await tick.async_wait(use_tuple);

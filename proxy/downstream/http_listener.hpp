@@ -1,6 +1,7 @@
 // The 2026-07-28 Streamable HTTP server: accepts connections (each on its own
-// strand, served by HttpConnection), bounds their number (503 beyond
-// max_connections) and shuts down gracefully.
+// strand, served by HttpConnection, over TLS when HttpServerOptions::tls is
+// set), bounds their number (503 beyond max_connections) and shuts down
+// gracefully.
 #pragma once
 
 #include <chrono>
@@ -18,7 +19,7 @@
 
 namespace mcp::downstream {
 
-class HttpConnection;
+class ConnectionControl;
 
 class HttpServer : public std::enable_shared_from_this<HttpServer> {
  public:
@@ -38,6 +39,8 @@ class HttpServer : public std::enable_shared_from_this<HttpServer> {
  private:
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> reject_busy(boost::asio::ip::tcp::socket socket);
+  template <class Connection>
+  void serve(std::shared_ptr<Connection> conn);
   template <class F>
   void for_each_connection(F&& f);
 
@@ -47,7 +50,7 @@ class HttpServer : public std::enable_shared_from_this<HttpServer> {
   std::uint16_t port_ = 0;
 
   mutable std::mutex mutex_;  // guards connections_ (touched from every connection's strand)
-  std::unordered_map<std::uint64_t, std::weak_ptr<HttpConnection>> connections_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionControl>> connections_;
   std::uint64_t next_id_ = 0;
 };
 

@@ -26,6 +26,8 @@ class AccessLog;
 
 namespace mcp::downstream {
 
+class TlsContextSource;
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: ephemeral (see HttpServer::local_port)
@@ -59,6 +61,9 @@ struct HttpServerOptions {
       authenticate;
   // One line per /mcp request (observe/access_log.hpp); null: off.
   std::shared_ptr<observe::AccessLog> access_log;
+  // HTTPS (downstream/tls_context.hpp): each new connection does a TLS
+  // handshake with the source's current context; null: plain HTTP.
+  std::shared_ptr<TlsContextSource> tls;
 };
 
 // Shared by the listener and its connections.

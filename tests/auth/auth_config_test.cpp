@@ -1,5 +1,6 @@
 // The Authorization options of the command line: passthrough stays the
-// default, resource-server needs issuers and keys, and every bad combination
+// default, resource-server needs issuers (keys: --auth-jwks-url, discovered,
+// or introspection), and every bad combination
 // is refused with a message naming the option.
 #include "config/command_line.hpp"
 
@@ -86,9 +87,6 @@ TEST(AuthConfig, BadCombinationsAreRefusedByName) {
   EXPECT_NE(error_of({"--upstream", up, "--auth-mode", "resource-server", "--auth-jwks-url", "https://a.test/j"})
                 .find("--auth-issuer"),
             std::string::npos);
-  EXPECT_NE(error_of({"--upstream", up, "--auth-mode", "resource-server", "--auth-issuer", "https://a.test"})
-                .find("--auth-jwks-url"),
-            std::string::npos);
   EXPECT_NE(error_of({"--upstream", up, "--auth-issuer", "https://a.test"}).find("resource-server"), std::string::npos)
       << "resource-server options without the mode";
   EXPECT_NE(error_of({"--upstream", up, "--auth-require-scope", "x"}).find("resource-server"), std::string::npos);
@@ -107,6 +105,18 @@ TEST(AuthConfig, BadCombinationsAreRefusedByName) {
             std::string::npos);
 }
 
+TEST(AuthConfig, WithoutAJwksUrlTheKeysAreDiscovered) {
+  const std::vector<std::string> base = {"--upstream", "http://127.0.0.1:9/mcp", "--auth-mode", "resource-server",
+                                         "--auth-issuer", "https://as.example.com/tenant1"};
+  auto cfg = ok(base);
+  EXPECT_TRUE(cfg.auth_jwks_url.empty());
+  EXPECT_TRUE(cfg.auth_jwks_discovery()) << "an issuer alone is enough: discovery is the default";
+  EXPECT_FALSE(ok(rs({})).auth_jwks_discovery()) << "an explicit --auth-jwks-url wins";
+  auto with_query = base;
+  with_query[5] = "https://as.example.com/?tenant=1";
+  EXPECT_NE(error_of(with_query).find("RFC 8414"), std::string::npos) << "no metadata URL for an issuer with a query";
+}
+
 TEST(AuthConfig, IntrospectionOptions) {
   auto cfg = ok({"--upstream", "http://127.0.0.1:9/mcp", "--auth-mode", "resource-server", "--auth-issuer",
                  "https://as.example.com", "--auth-introspection-url", "https://as.example.com/introspect",
@@ -114,6 +124,7 @@ TEST(AuthConfig, IntrospectionOptions) {
   EXPECT_EQ(cfg.auth_introspection_url, "https://as.example.com/introspect");
   EXPECT_EQ(cfg.auth_introspection_client_id, "bridge");
   EXPECT_TRUE(cfg.auth_jwks_url.empty()) << "introspection alone is enough";
+  EXPECT_FALSE(cfg.auth_jwks_discovery()) << "introspection only: JWT keys are not discovered";
   EXPECT_NE(error_of(rs({"--auth-introspection-url", "https://as.example.com/introspect"}))
                 .find("--auth-introspection-client-id"),
             std::string::npos);
@@ -131,7 +142,8 @@ TEST(AuthConfig, HelpExplainsTheModes) {
   EXPECT_EQ(e->code, 0);
   for (const char* text : {"--auth-mode", "resource-server", "passthrough", "--auth-issuer", "--auth-jwks-url",
                            "--auth-audience", "--auth-scopes", "--auth-require-scope", "insufficient_scope",
-                           "never sends the client's token upstream"})
+                           "never sends the client's token upstream",
+                           "jwks_uri is discovered from its authorization server metadata"})
     EXPECT_NE(e->output.find(text), std::string::npos) << text;
 }
 

@@ -108,6 +108,25 @@ TEST_F(JwtVerifyTest, CritHeaderAndGarbageAreMalformed) {
     EXPECT_EQ(failure_of(bad, *keys), JwsFailure::Malformed) << bad.substr(0, 20);
 }
 
+// Debian's cjose asserts (aborting the process) on base64url whose length
+// leaves one sextet over, reached with a '=' inside a part: fuzz_auth_documents
+// found it with a client's bearer token. Such tokens are malformed before
+// cjose sees them, in both readers of a client's token.
+TEST_F(JwtVerifyTest, BadBase64InAPartIsMalformedNotACrash) {
+  const std::string found_by_fuzzing =
+      "eyJhbGciOiAiUlMyNTYifQ.eyJpc2MiOiAiaHR0cHM6Ly9hcy5le=FtcGxlL3RlbmFudDEiLCAic3ViIjogInUifQ.sig";
+  EXPECT_EQ(failure_of(found_by_fuzzing, *keys), JwsFailure::Malformed);
+  EXPECT_EQ(unverified_issuer(found_by_fuzzing), std::nullopt);
+  const std::string good = rsa.sign(kClaims);
+  EXPECT_TRUE(unverified_issuer(good).has_value());
+  const auto dot = good.find('.');
+  for (const std::string& bad : {good.substr(0, dot) + "A" + good.substr(dot),  // header length leaves one sextet
+                                 good.substr(0, dot) + "==" + good.substr(dot), good + "+", good + "/"}) {
+    EXPECT_EQ(failure_of(bad, *keys), JwsFailure::Malformed) << bad;
+    EXPECT_EQ(unverified_issuer(bad), std::nullopt) << bad;
+  }
+}
+
 TEST_F(JwtVerifyTest, ASignedPayloadThatIsNotAnObjectIsMalformed) {
   EXPECT_EQ(failure_of(rsa.sign(json::array({1, 2})), *keys), JwsFailure::Malformed);
 }
@@ -126,6 +145,18 @@ TEST(KeySetParse, KeepsOnlyAsymmetricSignatureKeys) {
   EXPECT_FALSE(set.has_kid("small")) << "RSA keys under 2048 bits are not trusted";
   EXPECT_FALSE(set.has_kid("hmac"));
   EXPECT_FALSE(set.has_kid("ops"));
+}
+
+// Key material cjose would decode is checked first (see BadBase64InAPart...):
+// a key with a broken coordinate is left out, the others stay.
+TEST(KeySetParse, KeysWithBrokenBase64MaterialAreLeftOut) {
+  TestKey good = TestKey::ec("good"), broken = TestKey::ec("broken");
+  json bad_jwk = broken.public_jwk();
+  bad_jwk["x"] = bad_jwk["x"].get<std::string>().substr(0, 5) + "=" + bad_jwk["x"].get<std::string>().substr(5);
+  auto parsed = KeySet::parse(test::jwks({good.public_jwk(), bad_jwk}));
+  ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const KeySet>>(parsed)) << std::get<std::string>(parsed);
+  EXPECT_TRUE(std::get<std::shared_ptr<const KeySet>>(parsed)->has_kid("good"));
+  EXPECT_FALSE(std::get<std::shared_ptr<const KeySet>>(parsed)->has_kid("broken"));
 }
 
 TEST(KeySetParse, RefusesWhatIsNotAJwkSet) {

@@ -6,7 +6,9 @@
 # pass-through (tests/node/recording_proxy.mjs) so the test sees what reached
 # the upstream, driven by tests/node/auth_resource_server_client.mjs (plain
 # HTTP, every status and header asserted) and then by the real 2026-07-28
-# client doing its own OAuth flow (tests/node/auth_resource_server_sdk_client.mjs).
+# client doing its own OAuth flow (tests/node/auth_resource_server_sdk_client.mjs);
+# then bridges validating by introspection, and with keys discovered from the
+# issuer's metadata (no --auth-jwks-url, tests/node/auth_discovered_keys_client.mjs).
 # All on 127.0.0.1, ephemeral ports.
 #   resource_server_mock_as.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -48,6 +50,18 @@ node "$src/tests/node/auth_introspection_client.mjs" "http://127.0.0.1:$iport" "
   "$work/upstream-requests.jsonl" || {
   echo "--- bridge log" >&2; tail -n 80 "$work/bridge-introspection.log" >&2; exit 1; }
 if grep -n "opaque-\|bridge-secret" "$work/bridge-introspection.log"; then echo "a token or secret was logged" >&2; exit 1; fi
+# No --auth-jwks-url: a third bridge finds the jwks_uri in the issuer's metadata
+# (the mock serves only /.well-known/openid-configuration, the second URL tried).
+mcp_start "$work/bridge-discovery.log" "$build/proxy/mcp-bridge" --listen 127.0.0.1:0 --log-level debug \
+  --auth-mode resource-server --auth-issuer "$issuer" --auth-require-scope mcp:tools \
+  --upstream-header "Authorization: Bearer bridge-static-credential" --upstream "http://127.0.0.1:$proxy_port/mcp"
+dport=$(mcp_wait_port "$work/bridge-discovery.log")
+mcp_wait_healthy "$dport"
+node "$src/tests/node/auth_discovered_keys_client.mjs" "http://127.0.0.1:$dport" "$issuer" || {
+  echo "--- bridge log" >&2; tail -n 80 "$work/bridge-discovery.log" >&2; exit 1; }
+grep -q "jwks_uri $issuer/jwks discovered from $issuer/.well-known/openid-configuration" \
+  "$work/bridge-discovery.log" || { echo "no discovery logged" >&2; exit 1; }
+if grep -n "eyJ" "$work/bridge-discovery.log"; then echo "a token was logged" >&2; exit 1; fi
 # No JWT (the SDK client's included) ever reached the upstream.
 if grep -n "eyJ" "$work/upstream-requests.jsonl"; then echo "a client token reached the upstream" >&2; exit 1; fi
 # Tokens never reach the bridge's log, even at debug level (JWTs start with eyJ).

@@ -29,6 +29,23 @@ json tools_call(const std::string& name) {
   return {{"jsonrpc", "2.0"}, {"id", 7}, {"method", "tools/call"}, {"params", {{"name", name}, {"arguments", {}}}}};
 }
 
+// What every fixture's resource server starts from: the JWK Set's refetch
+// timing on the test's steady clock, and the test's fixed "now" for claims.
+ResourceServerOptions on_test_clocks(const std::chrono::steady_clock::time_point& steady) {
+  ResourceServerOptions o;
+  o.jwks.min_refetch_interval = 30s;
+  o.jwks.max_age = 600s;
+  o.jwks.clock = [&steady] { return steady; };
+  o.now = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(kNowS)); };
+  return o;
+}
+
+std::shared_ptr<ResourceServer> started(asio::io_context& ctx, ResourceServerOptions o) {
+  auto rs = std::make_shared<ResourceServer>(ctx.get_executor(), std::move(o));
+  rs->set_public_url(kPublic);
+  return rs;
+}
+
 struct ResourceServerTest : ::testing::Test {
   asio::io_context ctx;
   test::ScriptedUpstream as{ctx};
@@ -38,19 +55,14 @@ struct ResourceServerTest : ::testing::Test {
 
   void SetUp() override {
     as.set("/jwks", 200, test::jwks({key.public_jwk()}));
-    ResourceServerOptions o;
+    ResourceServerOptions o = on_test_clocks(steady);
     o.policy.issuers = {kIssuer};
     o.policy.scopes_supported = {"mcp:tools"};
     o.policy.required_scopes = {"mcp:tools"};
     o.policy.operation_scopes = {{"tools/call:delete", {"files:write"}}};
     o.policy.clock_skew = 30s;
     o.jwks.url = as.url("/jwks");
-    o.jwks.min_refetch_interval = 30s;
-    o.jwks.max_age = 600s;
-    o.jwks.clock = [this] { return steady; };
-    o.now = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(kNowS)); };
-    rs = std::make_shared<ResourceServer>(ctx.get_executor(), o);
-    rs->set_public_url(kPublic);
+    rs = started(ctx, std::move(o));
   }
 
   json claims(json extra = json::object()) const {
@@ -182,6 +194,100 @@ TEST_F(ResourceServerTest, ServesItsOwnProtectedResourceMetadata) {
                           {"bearer_methods_supported", {"header"}}}));
   EXPECT_EQ(rs->metadata_url(), kMetadata);
   EXPECT_EQ(rs->audience(), kPublic) << "the audience defaults to the public URL";
+}
+
+// No --auth-jwks-url: each issuer's jwks_uri comes from its authorization
+// server metadata, served by the scripted server at the well-known URLs.
+struct DiscoveryTest : ::testing::Test {
+  asio::io_context ctx;
+  test::ScriptedUpstream as{ctx};
+  TestKey key_a = TestKey::rsa("ka");
+  TestKey key_b = TestKey::ec("kb");
+  std::chrono::steady_clock::time_point steady{};
+  std::shared_ptr<ResourceServer> rs;
+
+  std::string issuer(const std::string& path = "") const { return as.url(path); }
+  void start(std::vector<std::string> issuers) {
+    ResourceServerOptions o = on_test_clocks(steady);
+    o.policy.issuers = std::move(issuers);
+    o.discover_jwks = true;
+    rs = started(ctx, std::move(o));
+  }
+  json metadata(const std::string& iss, const std::string& jwks_path) const {
+    return {{"issuer", iss}, {"jwks_uri", as.url(jwks_path)}, {"token_endpoint", iss + "/token"}};
+  }
+  json claims(const std::string& iss) const {
+    return {{"iss", iss}, {"sub", "alice"}, {"aud", kPublic}, {"exp", kNowS + 300}};
+  }
+  ResourceServer::Verdict run(const std::string& token) {
+    return run_co(ctx, rs->authenticate("Bearer " + token, tools_call("echo")));
+  }
+  unsigned status_of(const ResourceServer::Verdict& v) {
+    return std::holds_alternative<std::string>(v) ? 200u : std::get<bridge::Reply>(v).http_status;
+  }
+};
+
+TEST_F(DiscoveryTest, TheJwksUriComesFromTheMetadataAndTheKeysAreFetchedOnce) {
+  // Only the second URL of the order answers (an OpenID Connect provider).
+  as.set("/.well-known/openid-configuration", 200, metadata(issuer(""), "/keys/jwks.json").dump());
+  as.set("/keys/jwks.json", 200, test::jwks({key_a.public_jwk()}));
+  start({issuer("")});
+  EXPECT_TRUE(as.asked().empty()) << "nothing is fetched before the first token";
+  auto v = run(key_a.sign(claims(issuer(""))));
+  ASSERT_TRUE(std::holds_alternative<std::string>(v)) << std::get<bridge::Reply>(v).www_authenticate;
+  EXPECT_NE(std::get<std::string>(v).find("alice"), std::string::npos);
+  EXPECT_EQ(status_of(run(key_a.sign(claims(issuer(""))))), 200u);
+  EXPECT_EQ(as.asked(), (std::vector<std::string>{"/.well-known/oauth-authorization-server",
+                                                  "/.well-known/openid-configuration", "/keys/jwks.json"}))
+      << "the spec's order, then the JWK Set once; the second token fetched nothing";
+}
+
+TEST_F(DiscoveryTest, AMetadataDocumentNamingAnotherIssuerIsNotUsed) {
+  // The attacker's document names another issuer and a JWK Set holding the attacker's key.
+  as.set("/.well-known/oauth-authorization-server", 200, metadata("https://honest.example", "/jwks").dump());
+  as.set("/jwks", 200, test::jwks({key_a.public_jwk()}));
+  start({issuer("")});
+  auto v = run(key_a.sign(claims(issuer(""))));
+  ASSERT_TRUE(std::holds_alternative<bridge::Reply>(v)) << "accepted with keys from a mismatched document";
+  EXPECT_EQ(std::get<bridge::Reply>(v).http_status, 503u) << "as when the JWK Set cannot be fetched";
+  EXPECT_TRUE(std::get<bridge::Reply>(v).www_authenticate.empty());
+  const auto after_first = as.asked();
+  EXPECT_EQ(after_first, (std::vector<std::string>{"/.well-known/oauth-authorization-server",
+                                                   "/.well-known/openid-configuration"}))
+      << "no JWK Set fetch";
+  steady += 29s;
+  EXPECT_EQ(status_of(run(key_a.sign(claims(issuer(""))))), 503u);
+  EXPECT_EQ(as.asked().size(), after_first.size()) << "discovery is retried no more often than min_refetch_interval";
+  // The metadata is fixed; the next attempt after the interval finds it.
+  as.set("/.well-known/oauth-authorization-server", 200, metadata(issuer(""), "/jwks").dump());
+  steady += 2s;
+  EXPECT_EQ(status_of(run(key_a.sign(claims(issuer(""))))), 200u);
+  EXPECT_EQ(as.asked().back(), "/jwks");
+}
+
+TEST_F(DiscoveryTest, EachIssuerIsVerifiedWithItsOwnDiscoveredKeys) {
+  // Issuers with a path: tenant a answers at the first URL, tenant b at the third.
+  const std::string a = issuer("/a"), b = issuer("/b");
+  as.set("/.well-known/oauth-authorization-server/a", 200, metadata(a, "/a/jwks").dump());
+  as.set("/b/.well-known/openid-configuration", 200, metadata(b, "/b/jwks").dump());
+  as.set("/a/jwks", 200, test::jwks({key_a.public_jwk()}));
+  as.set("/b/jwks", 200, test::jwks({key_b.public_jwk()}));
+  start({a, b});
+  EXPECT_EQ(status_of(run(key_a.sign(claims(a)))), 200u);
+  EXPECT_EQ(status_of(run(key_b.sign(claims(b), "ES256"))), 200u);
+  EXPECT_EQ(as.asked(), (std::vector<std::string>{"/.well-known/oauth-authorization-server/a", "/a/jwks",
+                                                  "/.well-known/oauth-authorization-server/b",
+                                                  "/.well-known/openid-configuration/b",
+                                                  "/b/.well-known/openid-configuration", "/b/jwks"}));
+  // b's key claiming to be a: a's keys do not verify it.
+  EXPECT_EQ(status_of(run(key_b.sign(claims(a), "ES256"))), 401u);
+  // An issuer that is not configured fetches nothing.
+  const auto before = as.asked().size();
+  auto r = run(key_a.sign(claims("https://evil.test")));
+  EXPECT_EQ(status_of(r), 401u);
+  EXPECT_NE(std::get<bridge::Reply>(r).www_authenticate.find("invalid_token"), std::string::npos);
+  EXPECT_EQ(status_of(run("not-a.jwt.at-all")), 401u);
+  EXPECT_EQ(as.asked().size(), before);
 }
 
 // Opaque tokens through RFC 7662 introspection at the scripted server.

@@ -177,6 +177,44 @@ TEST_F(ConfigTest, BadValuesAreClearErrors) {
   }
 }
 
+// --tls-*: both files or neither, the client CA only with them, never with
+// --stdio; missing files are refused by name (contents: tls_listener_test).
+TEST_F(ConfigTest, TlsOptionsGoTogether) {
+  const std::string cert = (root / "cert.pem").string(), key = (root / "key.pem").string(),
+                    ca = (root / "ca.pem").string();
+  for (const auto& f : {cert, key, ca}) std::ofstream(f) << "PEM\n";
+
+  auto plain = ok({});
+  EXPECT_TRUE(plain.tls_cert_file.empty());
+  EXPECT_TRUE(plain.tls_key_file.empty());
+  EXPECT_TRUE(plain.tls_client_ca_file.empty());
+  auto tls = ok({"--tls-cert", cert, "--tls-key", key});
+  EXPECT_EQ(tls.tls_cert_file, cert);
+  EXPECT_EQ(tls.tls_key_file, key);
+  EXPECT_TRUE(tls.tls_client_ca_file.empty());
+  auto mtls = ok({"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", ca});
+  EXPECT_EQ(mtls.tls_client_ca_file, ca);
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string mentions;
+  };
+  const std::string missing = (root / "missing.pem").string();
+  for (const auto& [args, mentions] : std::vector<Case>{
+           {{"--tls-cert", cert}, "go together"},
+           {{"--tls-key", key}, "go together"},
+           {{"--tls-client-ca", ca}, "needs --tls-cert"},
+           {{"--tls-cert", missing, "--tls-key", key}, missing},
+           {{"--tls-cert", cert, "--tls-key", missing}, missing},
+           {{"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", missing}, missing},
+           {{"--stdio", "--tls-cert", cert, "--tls-key", key}, "--stdio"},
+       }) {
+    auto e = fails(args);
+    EXPECT_EQ(e.code, 2) << args[0];
+    EXPECT_NE(e.output.find(mentions), std::string::npos) << args[0] << ": " << e.output;
+  }
+}
+
 TEST_F(ConfigTest, HelpExplainsOptionsAndUsageForms) {
   auto r = parse({"--help"});
   ASSERT_TRUE(std::holds_alternative<ParseExit>(r));
@@ -187,7 +225,7 @@ TEST_F(ConfigTest, HelpExplainsOptionsAndUsageForms) {
                         "--max-connections", "--request-timeout-ms", "--idle-timeout-ms", "--drain-timeout-ms",
                         "--allowed-host", "--allowed-origin", "--max-sessions", "--session-idle-ms", "--cache-ttl-ms",
                         "--cache-scope", "--cache-override", "--log-level", "--log-format", "--config", "--public-url",
-                        "oauth-protected-resource",
+                        "oauth-protected-resource", "--tls-cert", "--tls-key", "--tls-client-ca", "SIGHUP",
                         "-- npx -y some-legacy-server", "--stdio -- ./legacy-server --flag", "milliseconds", "bytes"})
     EXPECT_NE(e.output.find(s), std::string::npos) << s;
 }

@@ -17,6 +17,8 @@
 
 #include "downstream/http_listener.hpp"
 #include "fake_bridge.hpp"
+#include "mcp_requests.hpp"
+#include "running_server.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -27,29 +29,12 @@ using namespace mcp;
 
 namespace {
 
-json meta() {
-  return {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
-          {"io.modelcontextprotocol/clientCapabilities", json::object()}};
-}
+json meta() { return test::request_meta(); }
 
-class HttpServerTest : public ::testing::Test {
+class HttpServerTest : public ::testing::Test, protected test::RunningServer {
  protected:
-  void start(downstream::HttpServerOptions opts = {}) {
-    opts.host = "127.0.0.1";
-    opts.port = 0;
-    server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, opts);
-    server->start();
-    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { ioc.run(); });
-  }
-  void TearDown() override {
-    if (server) {
-      auto done = asio::co_spawn(ioc, server->shutdown(std::chrono::milliseconds(500)), asio::use_future);
-      done.wait_for(std::chrono::seconds(10));
-    }
-    work.reset();
-    ioc.stop();
-    for (auto& t : threads) t.join();
-  }
+  void start(downstream::HttpServerOptions opts = {}) { start_server(std::move(opts)); }
+  void TearDown() override { stop_server(); }
 
   tcp::socket connect() {
     tcp::socket s(client_ioc);
@@ -57,18 +42,7 @@ class HttpServerTest : public ::testing::Test {
     return s;
   }
 
-  http::request<http::string_body> mcp_request(const json& body) {
-    http::request<http::string_body> req{http::verb::post, "/mcp", 11};
-    req.set(http::field::host, "127.0.0.1:" + std::to_string(server->local_port()));
-    req.set(http::field::content_type, "application/json");
-    req.set(http::field::accept, "application/json, text/event-stream");
-    req.set("MCP-Protocol-Version", "2026-07-28");
-    if (body.contains("method")) req.set("Mcp-Method", body["method"].get<std::string>());
-    if (body.value("method", "") == "tools/call") req.set("Mcp-Name", body["params"]["name"].get<std::string>());
-    req.body() = body.dump();
-    req.prepare_payload();
-    return req;
-  }
+  http::request<http::string_body> mcp_request(const json& body) { return test::mcp_post(server->local_port(), body); }
 
   http::response<http::string_body> roundtrip(tcp::socket& s, http::request<http::string_body> req) {
     http::write(s, req);
@@ -83,19 +57,9 @@ class HttpServerTest : public ::testing::Test {
     return roundtrip(s, std::move(req));
   }
 
-  json call(const std::string& tool, json id = 1) {
-    return {{"jsonrpc", "2.0"},
-            {"id", id},
-            {"method", "tools/call"},
-            {"params", {{"name", tool}, {"arguments", json::object()}, {"_meta", meta()}}}};
-  }
+  json call(const std::string& tool, json id = 1) { return test::tools_call(tool, std::move(id)); }
 
-  asio::io_context ioc;
   asio::io_context client_ioc;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{ioc.get_executor()};
-  std::vector<std::thread> threads;
-  std::shared_ptr<test::FakeBridge> bridge = std::make_shared<test::FakeBridge>();
-  std::shared_ptr<downstream::HttpServer> server;
 };
 
 }  // namespace

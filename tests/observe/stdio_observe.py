@@ -77,14 +77,23 @@ try:
     check(all("result" in responses.get(i, {}) for i in (1, 2, 3, 4)), "results for the tools/call and tools/list")
     check("error" in responses.get(5, {}), "an error for the unknown method")
 
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
-    samples = {}
-    for family in text_string_to_metric_families(text):
-        for s in family.samples:
-            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    def scrape():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+        conn.close()
+        samples = {}
+        for family in text_string_to_metric_families(text):
+            for s in family.samples:
+                samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+        return samples
+    # A request's observation closes once its answer is written: scrape
+    # again (bounded) while the last one is still seen in flight.
+    samples = scrape()
+    deadline = time.monotonic() + 5
+    while samples.get(("mcp_bridge_requests_in_flight", ())) != 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        samples = scrape()
     get = lambda name, **labels: samples.get((name, tuple(sorted(labels.items()))))
     check(get("mcp_bridge_requests_total", method="tools/call", outcome="ok") == 3, "requests_total{tools/call, ok} == 3")
     check(get("mcp_bridge_requests_total", method="tools/list", outcome="ok") == 1, "requests_total{tools/list, ok} == 1")

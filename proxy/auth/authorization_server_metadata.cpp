@@ -1,0 +1,80 @@
+#include "auth/authorization_server_metadata.hpp"
+
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <cctype>
+
+#include "auth/resource_metadata.hpp"
+#include "translate/json_input.hpp"
+
+namespace mcp::auth {
+
+namespace {
+
+constexpr std::string_view kOAuthSuffix = "/.well-known/oauth-authorization-server";
+constexpr std::string_view kOpenIdSuffix = "/.well-known/openid-configuration";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool loopback_host(const boost::urls::url_view& u) {
+  switch (u.host_type()) {
+    case boost::urls::host_type::ipv4:
+      return u.host_ipv4_address().is_loopback();
+    case boost::urls::host_type::ipv6:
+      return u.host_ipv6_address().is_loopback();
+    case boost::urls::host_type::name:
+      return iequals(u.encoded_host(), "localhost");
+    default:
+      return false;
+  }
+}
+
+// A string from the fetched document, fit for a log line: at most 200
+// characters, control characters replaced (the document is untrusted).
+std::string for_log(std::string_view text) {
+  constexpr std::size_t kMax = 200;
+  std::string out = "'";
+  for (char c : text.substr(0, kMax)) out += std::iscntrl(static_cast<unsigned char>(c)) ? '?' : c;
+  return out + (text.size() > kMax ? "...'" : "'");
+}
+
+}  // namespace
+
+std::vector<std::string> authorization_server_metadata_urls(std::string_view issuer) {
+  auto origin = origin_of(issuer);  // http(s), a host, no user info
+  auto parsed = boost::urls::parse_absolute_uri(issuer);
+  if (!origin || !parsed || parsed->has_query() || parsed->has_fragment()) return {};
+  std::string path(parsed->encoded_path());
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (path.empty()) return {*origin + std::string(kOAuthSuffix), *origin + std::string(kOpenIdSuffix)};
+  return {*origin + std::string(kOAuthSuffix) + path, *origin + std::string(kOpenIdSuffix) + path,
+          *origin + path + std::string(kOpenIdSuffix)};
+}
+
+std::variant<DiscoveredJwksUri, std::string> jwks_uri_from_metadata(std::string_view body, std::string_view issuer) {
+  auto parsed = translate::parse_json(body, translate::InvalidUtf8::Reject);
+  if (!parsed.ok()) return "the metadata is not JSON (" + parsed.error + ")";
+  const auto& doc = parsed.value;
+  if (!doc.is_object()) return std::string("the metadata is not a JSON object");
+  auto iss = doc.find("issuer");
+  if (iss == doc.end() || !iss->is_string())
+    return std::string("the metadata has no issuer (RFC 8414 §2)");
+  if (iss->get_ref<const std::string&>() != issuer)
+    return "the metadata names the issuer " + for_log(iss->get_ref<const std::string&>()) + ", not " +
+           for_log(issuer) + " (RFC 8414 §3.3: not used)";
+  auto jwks = doc.find("jwks_uri");
+  if (jwks == doc.end() || !jwks->is_string()) return std::string("the metadata has no jwks_uri");
+  const std::string& uri = jwks->get_ref<const std::string&>();
+  auto url = boost::urls::parse_uri(uri);  // absolute, fragment allowed (to say why it is refused)
+  if (url && url->has_fragment()) return "the jwks_uri " + for_log(uri) + " has a fragment";
+  if (!url || !origin_of(uri)) return "the jwks_uri " + for_log(uri) + " is not an absolute http(s) URL";
+  if (!iequals(url->scheme(), "https") && !loopback_host(*url))
+    return "the jwks_uri " + for_log(uri) + " is not https (http is accepted for loopback hosts only)";
+  return DiscoveredJwksUri{uri};
+}
+
+}  // namespace mcp::auth
