@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "auth/fetch_flight.hpp"
 
 namespace mcp::auth {
 
@@ -20,13 +20,6 @@ bool should_fetch(const JwksFreshness& state, std::chrono::steady_clock::time_po
   if (unknown_kid) return true;
   return now - *state.fetched_at >= opts.max_age;
 }
-
-struct JwksCache::Flight {
-  explicit Flight(const asio::strand<asio::any_io_executor>& s) : done(s) {
-    done.expires_at(std::chrono::steady_clock::time_point::max());
-  }
-  asio::steady_timer done;  // cancelled when the fetch finished
-};
 
 JwksCache::JwksCache(asio::any_io_executor ex, JwksCacheOptions opts)
     : opts_(std::move(opts)),
@@ -45,14 +38,14 @@ asio::awaitable<std::shared_ptr<const KeySet>> JwksCache::keys_on_strand(std::sh
                                                                          bool unknown_kid) {
   if (!self->flight_ && should_fetch(self->freshness_, self->opts_.clock(), unknown_kid, self->opts_)) {
     self->freshness_.last_attempt = self->opts_.clock();
-    self->flight_ = std::make_shared<Flight>(self->strand_);
+    self->flight_ = std::make_shared<FetchFlight>(self->strand_);
     asio::co_spawn(self->strand_, run_flight(self, self->flight_), asio::detached);
   }
-  if (auto flight = self->flight_) co_await flight->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (auto flight = self->flight_) co_await flight->wait();
   co_return self->keys_;
 }
 
-asio::awaitable<void> JwksCache::run_flight(std::shared_ptr<JwksCache> self, std::shared_ptr<Flight> flight) {
+asio::awaitable<void> JwksCache::run_flight(std::shared_ptr<JwksCache> self, std::shared_ptr<FetchFlight> flight) {
   ++self->attempts_;
   std::string problem;
   try {
@@ -76,7 +69,7 @@ asio::awaitable<void> JwksCache::run_flight(std::shared_ptr<JwksCache> self, std
     spdlog::warn("auth: cannot fetch the JWK Set {}{}: {}", self->opts_.url,
                  self->keys_ ? " (keeping the previous keys)" : "", problem);
   self->flight_.reset();
-  flight->done.cancel();
+  flight->finish();
 }
 
 }  // namespace mcp::auth

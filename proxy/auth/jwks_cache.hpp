@@ -28,6 +28,9 @@
 
 namespace mcp::auth {
 
+class FetchFlight;  // fetch_flight.hpp
+
+
 struct JwksCacheOptions {
   std::string url;                                       // absolute http(s)
   FetchOptions fetch{{}, false, 256 * 1024, std::chrono::milliseconds(10'000)};
@@ -59,16 +62,15 @@ class JwksCache : public std::enable_shared_from_this<JwksCache> {
   std::uint64_t fetch_attempts() const;  // for tests and logs
 
  private:
-  struct Flight;
   static boost::asio::awaitable<std::shared_ptr<const KeySet>> keys_on_strand(std::shared_ptr<JwksCache> self,
                                                                               bool unknown_kid);
-  static boost::asio::awaitable<void> run_flight(std::shared_ptr<JwksCache> self, std::shared_ptr<Flight> flight);
+  static boost::asio::awaitable<void> run_flight(std::shared_ptr<JwksCache> self, std::shared_ptr<FetchFlight> flight);
 
   JwksCacheOptions opts_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::unique_ptr<DocumentFetcher> fetcher_;
   // On the strand:
-  std::shared_ptr<Flight> flight_;
+  std::shared_ptr<FetchFlight> flight_;
   std::shared_ptr<const KeySet> keys_;
   JwksFreshness freshness_;
   std::atomic<std::uint64_t> attempts_{0};

@@ -2,25 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 
 #include "auth/authorization_server_metadata.hpp"
+#include "auth/fetch_flight.hpp"
 
 namespace mcp::auth {
 
 namespace asio = boost::asio;
-
-struct JwksDiscovery::Flight {
-  explicit Flight(const asio::strand<asio::any_io_executor>& s) : done(s) {
-    done.expires_at(std::chrono::steady_clock::time_point::max());
-  }
-  asio::steady_timer done;  // cancelled when the discovery finished
-};
 
 namespace {
 
@@ -61,14 +53,14 @@ asio::awaitable<std::shared_ptr<JwksCache>> JwksDiscovery::cache_on_strand(std::
   // fetched_at stays empty: "never succeeded, try again once the interval passed".
   if (!self->flight_ && should_fetch(self->freshness_, self->jwks_.clock(), false, self->jwks_)) {
     self->freshness_.last_attempt = self->jwks_.clock();
-    self->flight_ = std::make_shared<Flight>(self->strand_);
+    self->flight_ = std::make_shared<FetchFlight>(self->strand_);
     asio::co_spawn(self->strand_, run_flight(self, self->flight_), asio::detached);
   }
-  if (auto flight = self->flight_) co_await flight->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (auto flight = self->flight_) co_await flight->wait();
   co_return self->cache_;
 }
 
-asio::awaitable<void> JwksDiscovery::run_flight(std::shared_ptr<JwksDiscovery> self, std::shared_ptr<Flight> flight) {
+asio::awaitable<void> JwksDiscovery::run_flight(std::shared_ptr<JwksDiscovery> self, std::shared_ptr<FetchFlight> flight) {
   ++self->attempts_;
   std::vector<std::string> problems;
   for (const auto& url : authorization_server_metadata_urls(self->issuer_)) {
@@ -104,7 +96,7 @@ asio::awaitable<void> JwksDiscovery::run_flight(std::shared_ptr<JwksDiscovery> s
                  self->issuer_, all);
   }
   self->flight_.reset();
-  flight->done.cancel();
+  flight->finish();
 }
 
 }  // namespace mcp::auth

@@ -28,6 +28,9 @@
 
 namespace mcp::auth {
 
+class FetchFlight;  // fetch_flight.hpp
+
+
 class JwksDiscovery : public std::enable_shared_from_this<JwksDiscovery> {
  public:
   // `jwks`: the options of the JwksCache to create (its url is ignored; the
@@ -45,9 +48,8 @@ class JwksDiscovery : public std::enable_shared_from_this<JwksDiscovery> {
   std::string jwks_uri() const;              // empty until discovered (for tests)
 
  private:
-  struct Flight;
   static boost::asio::awaitable<std::shared_ptr<JwksCache>> cache_on_strand(std::shared_ptr<JwksDiscovery> self);
-  static boost::asio::awaitable<void> run_flight(std::shared_ptr<JwksDiscovery> self, std::shared_ptr<Flight> flight);
+  static boost::asio::awaitable<void> run_flight(std::shared_ptr<JwksDiscovery> self, std::shared_ptr<FetchFlight> flight);
 
   boost::asio::any_io_executor ex_;
   std::string issuer_;
@@ -55,7 +57,7 @@ class JwksDiscovery : public std::enable_shared_from_this<JwksDiscovery> {
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::unique_ptr<DocumentFetcher> fetcher_;  // the issuer's origin: every well-known URL is on it
   // On the strand:
-  std::shared_ptr<Flight> flight_;
+  std::shared_ptr<FetchFlight> flight_;
   std::shared_ptr<JwksCache> cache_;  // set once discovered
   JwksFreshness freshness_;           // last_attempt only: fetched_at stays empty
   std::atomic<std::uint64_t> attempts_{0};

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +14,7 @@
 #include "auth/challenge.hpp"
 #include "auth/resource_metadata.hpp"
 #include "auth/document_fetcher.hpp"
+#include "auth/fetch_flight.hpp"
 
 namespace mcp::auth {
 
@@ -22,12 +22,9 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using json = nlohmann::json;
 
-struct ResourceMetadataProxy::Flight {
-  explicit Flight(const asio::strand<asio::any_io_executor>& s) : done(s) {
-    done.expires_at(std::chrono::steady_clock::time_point::max());
-  }
-  asio::steady_timer done;  // cancelled when `reply` is set
-  bridge::Reply reply;
+struct ResourceMetadataProxy::Flight : FetchFlight {
+  using FetchFlight::FetchFlight;
+  bridge::Reply reply;  // set before finish()
 };
 
 namespace {
@@ -86,7 +83,7 @@ asio::awaitable<bridge::Reply> ResourceMetadataProxy::serve_on_strand(std::share
     asio::co_spawn(self->strand_, run_flight(self, self->flight_), asio::detached);
   }
   auto flight = self->flight_;
-  co_await flight->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await flight->wait();
   co_return flight->reply;
 }
 
@@ -102,7 +99,7 @@ asio::awaitable<void> ResourceMetadataProxy::run_flight(std::shared_ptr<Resource
   self->cached_until_ = self->opts_.clock() + (reply.http_status == 200 ? self->opts_.cache_ttl : self->opts_.failure_ttl);
   flight->reply = std::move(reply);
   self->flight_.reset();
-  flight->done.cancel();
+  flight->finish();
 }
 
 asio::awaitable<bridge::Reply> ResourceMetadataProxy::fetch_document() {
