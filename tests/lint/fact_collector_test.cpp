@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include <clang-c/Index.h>
 
@@ -16,9 +17,11 @@ namespace {
 using namespace mcp_lint;
 using lint_test::TempDir;
 
-index::UnitFacts facts_of(const std::string& source) {
+// `headers`: (name, content) written next to unit.cpp, in the scope like it.
+index::UnitFacts facts_of(const std::string& source, const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   TempDir tmp;
   const std::string file = tmp.write("unit.cpp", source);
+  for (const auto& [name, content] : headers) tmp.write(name, content);
   const auto args = inferred_args({});
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
@@ -28,7 +31,12 @@ index::UnitFacts facts_of(const std::string& source) {
                                               CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord, &tu);
   EXPECT_EQ(rc, CXError_Success);
   index::UnitFacts facts;
-  if (tu) facts = index::collect_facts(tu, [](const std::string& path) { return path.ends_with("/unit.cpp"); });
+  if (tu)
+    facts = index::collect_facts(tu, [&](const std::string& path) {
+      return path.ends_with("/unit.cpp") || std::any_of(headers.begin(), headers.end(), [&](const auto& h) {
+               return path.ends_with("/" + h.first);
+             });
+    });
   clang_disposeTranslationUnit(tu);
   clang_disposeIndex(idx);
   return facts;
@@ -106,6 +114,63 @@ int main() {
   const auto helper = std::find_if(facts.functions.begin(), facts.functions.end(), [](const auto& f) { return f.name == "helper"; });
   ASSERT_NE(helper, facts.functions.end());
   EXPECT_EQ(helper->usr, "c:@F@helper#I#");
+}
+
+// The facts behind a feature's modules (feature_modules.hpp): each block of a
+// namespace (a nested `a::sampling` declaration opens both), where an alias or
+// a using directive names one, and the #include of a project header (not of a
+// system header).
+TEST(FactCollector, NamespacesTheirAliasesAndIncludesOfProjectHeaders) {
+  const auto facts = facts_of(R"(#include <vector>
+#include "sampling.hpp"
+namespace app::sampling {
+int twice(int x) { return 2 * x; }
+}  // namespace app::sampling
+namespace s = app::sampling;
+using namespace app::sampling;
+namespace {
+int unnamed() { return 0; }
+}
+)",
+                              {{"sampling.hpp", "namespace app::sampling {\nint twice(int x);\n}\n"}});
+  const auto ns = std::find_if(facts.namespaces.begin(), facts.namespaces.end(),
+                               [](const auto& n) { return n.qualified == "app::sampling" && !n.blocks.empty(); });
+  ASSERT_NE(ns, facts.namespaces.end());
+  std::vector<std::pair<unsigned, unsigned>> unit_blocks;  // (line, last line) in unit.cpp
+  for (const auto& n : facts.namespaces)
+    if (n.usr == ns->usr)
+      for (const auto& b : n.blocks)
+        if (facts.files[b.at.file].ends_with("/unit.cpp")) unit_blocks.emplace_back(b.at.line, b.last_line);
+  EXPECT_EQ(unit_blocks, (std::vector<std::pair<unsigned, unsigned>>{{3, 5}}));
+  std::vector<unsigned> aliases;
+  for (const auto& n : facts.namespaces)
+    if (n.usr == ns->usr)
+      for (const auto& a : n.aliases) aliases.push_back(a.line);
+  std::sort(aliases.begin(), aliases.end());
+  EXPECT_EQ(aliases, (std::vector<unsigned>{6, 7}));
+  EXPECT_TRUE(std::none_of(facts.namespaces.begin(), facts.namespaces.end(), [](const auto& n) { return n.qualified.empty(); }));
+  ASSERT_EQ(facts.includes.size(), 1u);  // <vector> is a system header
+  EXPECT_EQ(facts.includes[0].at.line, 2u);
+  EXPECT_TRUE(facts.files[facts.includes[0].header.file].ends_with("/sampling.hpp"));
+}
+
+// The messages of thrown exceptions keep their words (letters, lower case, 4
+// or more); a log line's text, keys, one-word strings and namespace-scope text
+// are not kept.
+TEST(FactCollector, ThrownTextsKeepTheirWords) {
+  const auto facts = facts_of(R"(const char* banner = "Sampling server ready";
+void log(const char* text);
+struct Error { Error(const char* m); };
+void check(bool ok) {
+  if (!ok) throw Error("No sampling handler (v2) configured!");
+  log("sampling handler installed");
+  const char* key = "maxTokens";
+  if (!key) throw "sampling";
+}
+)");
+  ASSERT_EQ(facts.thrown_texts.size(), 1u);
+  EXPECT_EQ(facts.thrown_texts[0].at.line, 5u);
+  EXPECT_EQ(facts.thrown_texts[0].words, (std::set<std::string>{"sampling", "handler", "configured"}));
 }
 
 }  // namespace

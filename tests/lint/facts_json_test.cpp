@@ -121,6 +121,9 @@ UnitFacts full_sample() {
   m.definitions = {a};
   u.macros = {m};
   u.macro_expansions = {{"SEND_SAMPLING", b}};
+  u.thrown_texts = {ThrownTextFact{f.usr, a, {"sampling", "handler"}}};
+  u.namespaces = {NamespaceFact{"c:@N@app@N@sampling", "app::sampling", {NamespaceBlock{a, 40}}, {b}}};
+  u.includes = {IncludeFact{a, Loc{1, 0, 0}}};
   return u;
 }
 

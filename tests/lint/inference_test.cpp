@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
+#include "engine/inference/named_for_feature.hpp"
 #include "engine/inference/propagation.hpp"
 #include "engine/inference/vocabulary.hpp"
 #include "engine/rule_pack.hpp"
@@ -781,6 +783,102 @@ TEST(Inference, NamedReaderFollowsTheDataItWasHanded) {
   const auto found = infer(b.idx, {b.seed("sampling", 11, "c:ask")});
   EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence),
             (std::vector<unsigned>{10, 12, 13, 20, 21, 23, 24, 25, 40}));  // not 41
+}
+
+}  // namespace
+
+namespace {
+
+// The modules named for a feature (named_for_feature.hpp): a namespace
+// `app::sampling` holding two sampling sites opens at a line that counts, as
+// does the alias naming it, and the #include of `sampling_helpers.hpp`, which
+// holds two; a `roots` namespace and a `roots.hpp` holding nothing of roots
+// (a filesystem's) stay silent, as does a namespace named for sampling with a
+// single sampling line.
+TEST(Inference, NamespacesAndHeadersNamedForAFeatureThatHoldItCount) {
+  Builder b;
+  const std::uint32_t header = b.idx.intern("/src/sampling_helpers.hpp");
+  const std::uint32_t fs_header = b.idx.intern("/src/roots.hpp");
+  const std::uint32_t user = b.idx.intern("/src/user.cpp");
+  auto block = [&](const std::string& usr, const std::string& qualified, std::uint32_t file, unsigned line, unsigned last) {
+    auto& n = b.idx.namespaces[usr];
+    n.usr = usr;
+    n.qualified = qualified;
+    n.blocks.insert(index::NamespaceBlock{Loc{file, line, 11}, last});
+    return &n;
+  };
+  block("c:@N@app@N@sampling", "app::sampling", b.file, 5, 40)->aliases.insert(Loc{user, 3, 11});
+  block("c:@N@app@N@roots", "app::roots", b.file, 50, 60);
+  block("c:@N@lone@N@sampling", "lone::sampling", b.file, 70, 80);
+  b.idx.includes.insert(index::IncludeFact{Loc{user, 1, 10}, Loc{header, 0, 0}});
+  b.idx.includes.insert(index::IncludeFact{Loc{user, 2, 10}, Loc{fs_header, 0, 0}});
+  std::vector<inference::Seed> seeds{b.key_seed("sampling", 10), b.key_seed("sampling", 20), b.key_seed("sampling", 75),
+                                     b.key_seed("roots", 90)};
+  for (unsigned line : {4u, 9u})
+    seeds.push_back(inference::Seed{"sampling", Loc{header, line, 5}, "sends or handles sampling/createMessage"});
+  const auto found = infer(b.idx, seeds);
+  auto at = [&](std::uint32_t file, unsigned line, const std::string& feature) {
+    return std::find_if(found.begin(), found.end(),
+                        [&](const auto& f) { return f.at.file == file && f.at.line == line && f.feature == feature; });
+  };
+  const auto opens = at(b.file, 5, "sampling");
+  ASSERT_NE(opens, found.end());
+  EXPECT_EQ(opens->confidence, inference::kModuleConfidence);
+  EXPECT_EQ(inference::explain(*opens, [](Loc l) { return std::to_string(l.line); }),
+            "opens the namespace app::sampling, which holds code that declares or reads the deprecated `sampling` "
+            "capability at 10");
+  EXPECT_NE(at(user, 3, "sampling"), found.end());  // the alias
+  const auto includes = at(user, 1, "sampling");
+  ASSERT_NE(includes, found.end());
+  EXPECT_EQ(includes->summary, "includes sampling_helpers.hpp");
+  EXPECT_EQ(at(user, 2, "roots"), found.end());   // roots.hpp holds no roots site
+  EXPECT_EQ(at(b.file, 50, "roots"), found.end());  // nor does app::roots (the roots seed is at 90)
+  EXPECT_EQ(at(b.file, 70, "sampling"), found.end());  // lone::sampling holds one sampling line
+}
+
+// An error naming the feature thrown next to the feature's code (`if
+// (!sampling_cb) throw Error("No sampling handler configured");` under the
+// method's test) counts; the same words far from it in the same function, in
+// a function without the feature's code, or naming another feature do not.
+TEST(Inference, ErrorsNamingAFeatureThrownNextToItsCodeCount) {
+  Builder b;
+  b.fn("c:dispatch", "dispatch", 10, 80);
+  b.fn("c:other", "configure", 100, 120);
+  auto prose = [&](const std::string& fn, unsigned line, std::set<std::string> words) {
+    b.idx.thrown_texts.insert(index::ThrownTextFact{fn, Loc{b.file, line, 30}, std::move(words)});
+  };
+  prose("c:dispatch", 14, {"sampling", "handler", "configured"});
+  prose("c:dispatch", 60, {"sampling", "disabled"});   // 48 lines from the method's test
+  prose("c:dispatch", 15, {"roots", "handler", "configured"});  // roots has no code here
+  prose("c:other", 110, {"sampling", "rate"});           // no sampling code in configure()
+  const auto found = infer(b.idx, {b.seed("sampling", 12, "c:dispatch")});
+  const auto msg = std::find_if(found.begin(), found.end(), [](const auto& f) { return f.at.line == 14; });
+  ASSERT_NE(msg, found.end());
+  EXPECT_EQ(msg->feature, "sampling");
+  EXPECT_EQ(msg->confidence, inference::kThrownTextConfidence);
+  EXPECT_EQ(inference::explain(*msg, [](Loc l) { return std::to_string(l.line); }),
+            "throws an error about sampling, which is next to code that sends or handles sampling/createMessage at 12");
+  for (unsigned silent : {15u, 60u, 110u})
+    EXPECT_EQ(std::find_if(found.begin(), found.end(), [&](const auto& f) { return f.at.line == silent; }), found.end())
+        << silent;
+}
+
+// Three methods of one family (roots/list, notifications/roots/list_changed
+// and a test's own roots/list_changed_count) make a roots API, not a
+// dispatcher; three families in one function still make a dispatcher.
+TEST(Inference, MethodsOfOneFamilyAreOneConcern) {
+  Builder b;
+  b.fn("c:roots_server", "create_server", 10, 30);
+  b.fn("c:mixed", "create_other_server", 40, 60);
+  std::vector<inference::Seed> seeds{b.seed("roots", 12, "c:roots_server", "roots/list"),
+                                     b.seed("roots", 18, "c:roots_server", "notifications/roots/list_changed"),
+                                     b.seed("roots", 42, "c:mixed", "roots/list")};
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:roots_server", "roots/list_changed_count", Loc{b.file, 24, 5}});
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:mixed", "tools/list", Loc{b.file, 45, 5}});
+  b.idx.method_literals.insert(index::MethodLiteralFact{"c:mixed", "prompts/list", Loc{b.file, 48, 5}});
+  const auto lines = lines_of(infer(b.idx, seeds), "roots");
+  EXPECT_NE(std::find(lines.begin(), lines.end(), 10u), lines.end());  // declares the roots API
+  EXPECT_EQ(std::find(lines.begin(), lines.end(), 40u), lines.end());  // the dispatcher's declaration stays silent
 }
 
 }  // namespace

@@ -25,6 +25,24 @@ bool looks_like_key(const std::string& v) {
   return true;
 }
 
+// The words of a text of prose (a space between letters): lower-cased,
+// letters only, 4 letters or more, at most 16; empty for anything else.
+std::set<std::string> text_words(const std::string& v) {
+  std::set<std::string> words;
+  if (v.find(' ') == std::string::npos) return words;
+  std::string word;
+  auto flush = [&] {
+    if (word.size() >= 4 && words.size() < 16) words.insert(word);
+    word.clear();
+  };
+  for (unsigned char c : v) {
+    if (std::isalpha(c)) word.push_back(static_cast<char>(std::tolower(c)));
+    else flush();
+  }
+  flush();
+  return words;
+}
+
 // A program's `main` has the same USR in every program: a project's many
 // (each test, each example) would merge into one, and all but one of their
 // bodies would be lost. Each is named by its file, as static functions are.
@@ -364,7 +382,10 @@ class Collector {
         auto v = decode_string_literal(cursor_spelling(c));
         if (!v) return;
         if (looks_like_method(*v)) facts_.method_literals.push_back(MethodLiteralFact{current_function(), *v, at});
-        else if (!current_function().empty() && looks_like_key(*v)) facts_.key_literals.push_back(KeyLiteralFact{current_function(), at, *v});
+        else if (current_function().empty()) return;
+        else if (looks_like_key(*v)) facts_.key_literals.push_back(KeyLiteralFact{current_function(), at, *v});
+        else if (auto words = text_words(*v); !words.empty() && in_throw())
+          facts_.thrown_texts.push_back(ThrownTextFact{current_function(), at, std::move(words)});
         return;
       }
       case CXCursor_MacroDefinition: {
@@ -384,9 +405,53 @@ class Collector {
       case CXCursor_MacroExpansion:
         facts_.macro_expansions.emplace_back(cursor_spelling(c), at);
         return;
+      case CXCursor_Namespace: {
+        Loc end;
+        if (cursor_spelling(c).empty() || !loc_of(clang_getRangeEnd(clang_getCursorExtent(c)), end)) return;
+        NamespaceFact n{usr_of(c), qualified_name(c), {}, {}};
+        n.blocks.insert(NamespaceBlock{at, end.line});
+        facts_.namespaces.push_back(std::move(n));
+        return;
+      }
+      case CXCursor_NamespaceAlias:
+      case CXCursor_UsingDirective:
+        on_namespace_use(c, at);
+        return;
+      case CXCursor_InclusionDirective: {
+        CXFile header = clang_getIncludedFile(c);
+        if (!header || !file_info(header).in_scope) return;
+        facts_.includes.push_back(IncludeFact{at, Loc{file_info(header).id, 0, 0}});
+        return;
+      }
       default:
         return;
     }
+  }
+
+  // `namespace s = a::b::sampling;` or `using namespace a::b::sampling;`: the
+  // namespace its last qualifier names (the other NamespaceRefs are the path).
+  void on_namespace_use(CXCursor c, Loc at) {
+    CXCursor target = clang_getNullCursor();
+    clang_visitChildren(
+        c,
+        [](CXCursor kid, CXCursor, CXClientData data) {
+          if (clang_getCursorKind(kid) == CXCursor_NamespaceRef) *static_cast<CXCursor*>(data) = clang_getCursorReferenced(kid);
+          return CXChildVisit_Continue;
+        },
+        &target);
+    if (clang_Cursor_isNull(target) || in_system_header(target)) return;
+    const std::string usr = usr_of(target);
+    if (usr.empty()) return;
+    NamespaceFact n{usr, qualified_name(target), {}, {}};
+    n.aliases.insert(at);
+    facts_.namespaces.push_back(std::move(n));
+  }
+
+  // Inside a throw expression of the current function.
+  bool in_throw() const {
+    for (auto it = kinds_.rbegin(); it != kinds_.rend() && !is_function_like(*it) && *it != CXCursor_LambdaExpr; ++it)
+      if (*it == CXCursor_CXXThrowExpr) return true;
+    return false;
   }
 
   // The string literals of a namespace-scope or const variable's declaration

@@ -66,6 +66,7 @@ void ProjectIndex::merge(const UnitFacts& unit) {
   add_located(refs, unit.refs);
   add_located(method_literals, unit.method_literals);
   add_located(key_literals, unit.key_literals);
+  add_located(thrown_texts, unit.thrown_texts);
   for (const auto& m : unit.macros) {
     auto& g = macros[m.name];
     g.name = m.name;
@@ -73,6 +74,14 @@ void ProjectIndex::merge(const UnitFacts& unit) {
     for (Loc l : m.definitions) g.definitions.insert(loc(l));
   }
   for (const auto& [name, at] : unit.macro_expansions) macro_expansions.emplace(name, loc(at));
+  for (const auto& n : unit.namespaces) {
+    auto& g = namespaces[n.usr];
+    g.usr = n.usr;
+    if (g.qualified.empty()) g.qualified = n.qualified;
+    for (const auto& b : n.blocks) g.blocks.insert(NamespaceBlock{loc(b.at), b.last_line});
+    for (Loc l : n.aliases) g.aliases.insert(loc(l));
+  }
+  for (const auto& i : unit.includes) includes.insert(IncludeFact{loc(i.at), loc(i.header)});
 }
 
 UnitFacts ProjectIndex::as_unit() const {
@@ -85,8 +94,11 @@ UnitFacts ProjectIndex::as_unit() const {
   u.refs.assign(refs.begin(), refs.end());
   u.method_literals.assign(method_literals.begin(), method_literals.end());
   u.key_literals.assign(key_literals.begin(), key_literals.end());
+  u.thrown_texts.assign(thrown_texts.begin(), thrown_texts.end());
   for (const auto& [name, m] : macros) u.macros.push_back(m);
   u.macro_expansions.assign(macro_expansions.begin(), macro_expansions.end());
+  for (const auto& [usr, n] : namespaces) u.namespaces.push_back(n);
+  u.includes.assign(includes.begin(), includes.end());
   return u;
 }
 

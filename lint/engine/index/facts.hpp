@@ -109,10 +109,44 @@ struct KeyLiteralFact {
   auto operator<=>(const KeyLiteralFact&) const = default;
 };
 
+// The message of an exception a function throws (`throw Error("No sampling
+// handler configured")`): its words, lower-cased, letters only, at least 4
+// letters each, at most 16. An error naming a feature is the feature's code;
+// a log line naming it is the program's own diagnostics and is not kept.
+struct ThrownTextFact {
+  std::string in_function;
+  Loc at;
+  std::set<std::string> words;
+  auto operator<=>(const ThrownTextFact&) const = default;
+};
+
 struct MacroFact {
   std::string name;
   std::set<std::string> identifiers;  // identifiers of the definition's body
   std::set<Loc> definitions;
+};
+
+// A namespace (merged by USR): where each of its blocks opens (the name's
+// position) and the last line of the block, and where an alias or a using
+// directive names it (`namespace s = a::sampling;`, `using namespace a::sampling;`).
+struct NamespaceBlock {
+  Loc at;
+  unsigned last_line = 0;
+  auto operator<=>(const NamespaceBlock&) const = default;
+};
+struct NamespaceFact {
+  std::string usr;
+  std::string qualified;  // "fastmcpp::client::sampling"
+  std::set<NamespaceBlock> blocks;
+  std::set<Loc> aliases;
+};
+
+// An #include of a project header: the directive's position and the header
+// (a position of line 0 in it, so its path is interned like every other).
+struct IncludeFact {
+  Loc at;
+  Loc header;
+  auto operator<=>(const IncludeFact&) const = default;
 };
 
 // What one unit contributes. Paths are interned per unit in `files`.
@@ -125,8 +159,11 @@ struct UnitFacts {
   std::vector<RefFact> refs;
   std::vector<MethodLiteralFact> method_literals;
   std::vector<KeyLiteralFact> key_literals;
+  std::vector<ThrownTextFact> thrown_texts;
   std::vector<MacroFact> macros;
   std::vector<std::pair<std::string, Loc>> macro_expansions;  // (macro name, site)
+  std::vector<NamespaceFact> namespaces;
+  std::vector<IncludeFact> includes;
 };
 
 // The whole project: facts of every unit merged by USR (a header seen by many
@@ -148,8 +185,11 @@ class ProjectIndex {
   std::set<RefFact> refs;
   std::set<MethodLiteralFact> method_literals;
   std::set<KeyLiteralFact> key_literals;
+  std::set<ThrownTextFact> thrown_texts;
   std::map<std::string, MacroFact> macros;
   std::set<std::pair<std::string, Loc>> macro_expansions;
+  std::map<std::string, NamespaceFact> namespaces;
+  std::set<IncludeFact> includes;
 
  private:
   std::vector<std::string> files_;

@@ -26,9 +26,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VarFact, usr, name, owner, is_field, is_param
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RefFact, target, in_function, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MethodLiteralFact, in_function, value, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyLiteralFact, in_function, at, value)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ThrownTextFact, in_function, at, words)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MacroFact, name, identifiers, definitions)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NamespaceBlock, at, last_line)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NamespaceFact, usr, qualified, blocks, aliases)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IncludeFact, at, header)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(UnitFacts, files, functions, calls, types, vars, refs, method_literals, key_literals,
-                                   macros, macro_expansions)
+                                   thrown_texts, macros, macro_expansions, namespaces, includes)
 
 json facts_to_json(const UnitFacts& u) { return u; }
 
@@ -56,9 +60,18 @@ void check_files(const UnitFacts& u) {
   for (const auto& r : u.refs) check(r.at);
   for (const auto& m : u.method_literals) check(m.at);
   for (const auto& k : u.key_literals) check(k.at);
+  for (const auto& p : u.thrown_texts) check(p.at);
   for (const auto& m : u.macros)
     for (const auto& l : m.definitions) check(l);
   for (const auto& e : u.macro_expansions) check(e.second);
+  for (const auto& n : u.namespaces) {
+    for (const auto& b : n.blocks) check(b.at);
+    for (const auto& l : n.aliases) check(l);
+  }
+  for (const auto& i : u.includes) {
+    check(i.at);
+    check(i.header);
+  }
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
+#include "engine/inference/named_for_feature.hpp"
 #include "engine/inference/vocabulary.hpp"
 
 namespace mcp_lint::inference {
@@ -17,6 +19,16 @@ using index::Loc;
 using index::ProjectIndex;
 using index::TypeFact;
 using index::VarFact;
+
+// A method's family: its first segment after `notifications/` ("roots" for
+// roots/list, notifications/roots/list_changed and roots/list_changed_count).
+// A function handling many methods of one family is that family's code, not a
+// dispatcher.
+std::string method_family(const std::string& method) {
+  std::string_view m = method;
+  if (m.starts_with("notifications/")) m.remove_prefix(std::string_view("notifications/").size());
+  return std::string(m.substr(0, m.find('/')));
+}
 
 // Confidence of each kind of evidence (0..100).
 constexpr int kSeedApi = 85;          // a function holding a seed: its declarations and calls
@@ -1299,8 +1311,11 @@ std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& se
   std::set<std::string> dispatchers;
   for (const auto& [usr, fs] : features_in)
     if (fs.size() >= 2) dispatchers.insert(usr);
-  for (const auto& [usr, ms] : methods_in)
-    if (ms.size() >= 3) dispatchers.insert(usr);
+  for (const auto& [usr, ms] : methods_in) {
+    std::set<std::string> families;
+    for (const auto& m : ms) families.insert(method_family(m));
+    if (ms.size() >= 3 && families.size() >= 2) dispatchers.insert(usr);
+  }
 
   std::map<std::string, std::vector<const FunctionFact*>> type_users;
   std::map<std::string, std::vector<std::string>> overridden_by;
@@ -1334,6 +1349,12 @@ std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& se
              (r.confidence == it->second.confidence && r.chain.size() < it->second.chain.size()))
       it->second = std::move(r);
   }
+  // Then what is named for a feature around its code, judged on everything found above.
+  std::vector<Inferred> found;
+  found.reserve(best.size());
+  for (const auto& [k, v] : best) found.push_back(v);
+  for (auto& m : infer_named_for_feature(idx, seeds, found, catalog))
+    best.try_emplace(std::make_tuple(m.feature, m.at.file, m.at.line), std::move(m));
   std::vector<Inferred> out;
   out.reserve(best.size());
   for (auto& [k, v] : best) out.push_back(std::move(v));
