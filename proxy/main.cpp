@@ -26,6 +26,7 @@
 #include "auth/metadata_proxy.hpp"
 #include "auth/resource_metadata.hpp"
 #include "auth/resource_server.hpp"
+#include "auth/upstream_token_source.hpp"
 #include "bridge/make_bridge.hpp"
 #include "bridge/peer_forwarder.hpp"
 #include "config/command_line.hpp"
@@ -45,13 +46,49 @@ using namespace mcp;
 
 namespace {
 
-std::shared_ptr<upstream::SessionFactory> make_factory(asio::any_io_executor ex, const config::BridgeConfig& cfg) {
+// The client secret of --upstream-client-id: the first line of
+// --upstream-client-secret-file, else the --upstream-client-secret-env
+// variable; empty when neither holds one. Never logged.
+std::string upstream_client_secret(const config::BridgeConfig& cfg) {
+  if (!cfg.upstream_client_secret_file.empty()) {
+    std::ifstream in(cfg.upstream_client_secret_file);
+    std::string line;
+    std::getline(in, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line;
+  }
+  const char* env = std::getenv(cfg.upstream_client_secret_env.c_str());
+  return env ? env : "";
+}
+
+// --upstream-token-url: the bridge's own access token, client-credentials
+// grant (auth/upstream_token_source.hpp); null without it.
+std::shared_ptr<upstream::UpstreamCredentials> make_upstream_token_source(asio::any_io_executor ex,
+                                                                          const config::BridgeConfig& cfg,
+                                                                          std::string client_secret) {
+  if (cfg.upstream_token_url.empty()) return nullptr;
+  auth::UpstreamTokenOptions o;
+  o.token_url = cfg.upstream_token_url;
+  o.client_id = cfg.upstream_client_id;
+  o.client_secret = std::move(client_secret);
+  o.scopes = cfg.upstream_scopes;
+  o.resource = cfg.upstream_url;
+  o.fetch.ca_file = cfg.upstream_ca_file;
+  o.fetch.tls_insecure = cfg.upstream_insecure;
+  spdlog::info("upstream: the bridge's access token comes from {} (client {}, client-credentials grant, resource {})",
+               o.token_url, o.client_id, o.resource);
+  return std::make_shared<auth::UpstreamTokenSource>(ex, std::move(o));
+}
+
+std::shared_ptr<upstream::SessionFactory> make_factory(asio::any_io_executor ex, const config::BridgeConfig& cfg,
+                                                       std::string upstream_secret) {
   if (!cfg.upstream_url.empty()) {
     upstream::HttpUpstreamOptions o;
     o.url = cfg.upstream_url;
     o.ca_file = cfg.upstream_ca_file;
     o.tls_insecure = cfg.upstream_insecure;
     o.headers = cfg.upstream_headers;
+    o.credentials = make_upstream_token_source(ex, cfg, std::move(upstream_secret));
     // Only a backstop: the bridge's own deadline (--upstream-timeout-ms, in
     // BridgeImpl::call_upstream) must expire first, because it answers the
     // client 504 and cancels the call upstream; with equal bounds the
@@ -193,6 +230,22 @@ int main(int argc, char* argv[]) {
     return 2;
   }
 
+  // --upstream-token-url: the client secret is read now, so a missing one
+  // stops us before anything listens (exit code 2, like a bad option).
+  std::string upstream_secret;
+  if (!cfg.upstream_token_url.empty()) {
+    upstream_secret = upstream_client_secret(cfg);
+    if (upstream_secret.empty()) {
+      spdlog::critical("--upstream-client-id {} has no secret: {} (the client-credentials grant is for confidential "
+                       "clients, RFC 6749 §4.4)",
+                       cfg.upstream_client_id,
+                       cfg.upstream_client_secret_file.empty()
+                           ? "$" + cfg.upstream_client_secret_env + " is empty"
+                           : "--upstream-client-secret-file " + cfg.upstream_client_secret_file + " has none");
+      return 2;
+    }
+  }
+
   // HTTPS on the listener: the files are read now, so a bad one stops us
   // before anything listens (exit code 2, like a bad option).
   std::shared_ptr<downstream::TlsContextSource> tls;
@@ -222,7 +275,7 @@ int main(int argc, char* argv[]) {
   const bool resource_server_mode = cfg.auth_mode == config::BridgeConfig::AuthMode::ResourceServer;
   try {
     auto options = bridge_options(cfg, std::get<bridge::KeyRing>(std::move(keys)));
-    auto factory = make_factory(ioc.get_executor(), cfg);
+    auto factory = make_factory(ioc.get_executor(), cfg, std::move(upstream_secret));
     if (resource_server_mode) {
       resource_server = make_resource_server(ioc.get_executor(), cfg);
       factory = auth::client_credentials_free_factory(std::move(factory));

@@ -15,6 +15,7 @@ PACKAGES=(
   libboost-url1.81-dev        # URL parsing (upstream URLs, load generator)
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libssl-dev ca-certificates  # HMAC, base64, TLS to https upstreams
+  openssl                     # the CLI: certificates made at run time by tests/auth/resource_server_auth_code.sh
   libcjose-dev libjansson-dev  # JOSE: JWS signature checks of access tokens (auth/jwt_verify.hpp); jansson for cjose.pc
   libgtest-dev libgmock-dev
   libclang-19-dev clang-19    # mcp-lint front end (newest libclang in Debian 12 main); clang-19 for the lint benchmark

@@ -6,6 +6,7 @@
 
 #include "auth/resource_metadata.hpp"
 #include "translate/json_input.hpp"
+#include "translate/wire_text.hpp"
 
 namespace mcp::auth {
 
@@ -33,16 +34,22 @@ bool loopback_host(const boost::urls::url_view& u) {
   }
 }
 
-// A string from the fetched document, fit for a log line: at most 200
-// characters, control characters replaced (the document is untrusted).
+}  // namespace
+
 std::string for_log(std::string_view text) {
-  constexpr std::size_t kMax = 200;
+  // Cut at a character boundary and made valid (translate::abbreviate): a cut
+  // through a UTF-8 sequence made the message unserialisable (issue 9; the
+  // token endpoint's error_description, tests/fuzz/fuzz_auth_documents).
   std::string out = "'";
-  for (char c : text.substr(0, kMax)) out += std::iscntrl(static_cast<unsigned char>(c)) ? '?' : c;
-  return out + (text.size() > kMax ? "...'" : "'");
+  for (char c : translate::abbreviate(text, 200)) out += std::iscntrl(static_cast<unsigned char>(c)) ? '?' : c;
+  return out + "'";
 }
 
-}  // namespace
+bool https_or_loopback(std::string_view text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url || !origin_of(text)) return false;
+  return iequals(url->scheme(), "https") || loopback_host(*url);
+}
 
 std::vector<std::string> authorization_server_metadata_urls(std::string_view issuer) {
   auto origin = origin_of(issuer);  // http(s), a host, no user info
@@ -72,7 +79,7 @@ std::variant<DiscoveredJwksUri, std::string> jwks_uri_from_metadata(std::string_
   auto url = boost::urls::parse_uri(uri);  // absolute, fragment allowed (to say why it is refused)
   if (url && url->has_fragment()) return "the jwks_uri " + for_log(uri) + " has a fragment";
   if (!url || !origin_of(uri)) return "the jwks_uri " + for_log(uri) + " is not an absolute http(s) URL";
-  if (!iequals(url->scheme(), "https") && !loopback_host(*url))
+  if (!https_or_loopback(uri))
     return "the jwks_uri " + for_log(uri) + " is not https (http is accepted for loopback hosts only)";
   return DiscoveredJwksUri{uri};
 }

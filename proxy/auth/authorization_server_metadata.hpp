@@ -43,4 +43,14 @@ struct DiscoveredJwksUri {
 // The jwks_uri, or the reason the document is refused (for the log).
 std::variant<DiscoveredJwksUri, std::string> jwks_uri_from_metadata(std::string_view body, std::string_view issuer);
 
+// Whether the bridge may send a credential to `url` (or trust keys from it):
+// an absolute https URL, or http when its host is loopback (as for jwks_uri
+// above; the upstream token endpoint, upstream_token_source.hpp).
+bool https_or_loopback(std::string_view url);
+
+// A string from an untrusted document, fit for a log line or an error
+// message: quoted, at most 200 bytes cut at a character boundary ("...(N
+// bytes)" appended when cut), valid UTF-8, control characters replaced.
+std::string for_log(std::string_view text);
+
 }  // namespace mcp::auth

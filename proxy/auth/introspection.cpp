@@ -2,11 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
+#include "auth/client_authentication.hpp"
 #include "bridge/request_state.hpp"
-#include "translate/base64.hpp"
 #include "translate/json_input.hpp"
 
 namespace mcp::auth {
@@ -15,8 +12,6 @@ namespace asio = boost::asio;
 using json = nlohmann::json;
 
 namespace {
-
-std::string form_encode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
 
 std::optional<std::chrono::system_clock::time_point> exp_of(const json& claims) {
   auto it = claims.find("exp");
@@ -40,8 +35,7 @@ std::optional<json> introspection_claims(std::string_view body, const std::strin
 Introspector::Introspector(asio::any_io_executor ex, IntrospectionOptions opts)
     : opts_(std::move(opts)),
       fetcher_(std::make_unique<DocumentFetcher>(ex, opts_.url, opts_.fetch)),
-      // RFC 6749 §2.3.1: id and secret form-encoded, then Basic.
-      basic_("Basic " + translate::base64_encode(form_encode(opts_.client_id) + ":" + form_encode(opts_.client_secret))) {}
+      basic_(client_secret_basic(opts_.client_id, opts_.client_secret)) {}
 
 Introspector::~Introspector() = default;
 

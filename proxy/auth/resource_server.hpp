@@ -1,7 +1,7 @@
 // Resource-server mode (--auth-mode resource-server): the bridge is the
 // OAuth protected resource (authorization/index.mdx "Roles"). Per request:
 //   1. the bearer token from the Authorization header (RFC 6750 §2.1;
-//      bearer_token() below); none -> 401 without an error code;
+//      bearer_token(), bearer_token.hpp); none -> 401 without an error code;
 //   2. its signature against the issuer's keys (jwt_verify.hpp, keys from
 //      jwks_cache.hpp, at --auth-jwks-url or at the jwks_uri discovered from
 //      the issuer's metadata, jwks_discovery.hpp; an unknown kid fetches them
@@ -15,7 +15,8 @@
 // sessions, requestState and task handles follow the principal and never the
 // token string. Refused: the 401/403 with the challenge (challenge.hpp).
 // The token itself is never logged, stored or sent anywhere; the upstream
-// gets only --upstream-header credentials (client_credentials_free_factory).
+// gets only the bridge's own credentials (--upstream-header or
+// --upstream-token-url; client_credentials_free_factory).
 // Also serves the bridge's own Protected Resource Metadata (RFC 9728).
 #pragma once
 
@@ -33,6 +34,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "auth/bearer_token.hpp"
 #include "auth/introspection.hpp"
 #include "auth/jwks_cache.hpp"
 #include "auth/jwks_discovery.hpp"
@@ -57,15 +59,6 @@ struct ResourceServerOptions {
   std::optional<IntrospectionOptions> introspection;
   std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
 };
-
-// What an Authorization header holds (RFC 6750 §2.1, RFC 9110 §11.6.2).
-struct BearerToken {
-  enum class Kind { None, Malformed, Token } kind = Kind::None;
-  std::string_view token;  // Kind::Token: the b64token (a view into the header)
-};
-// None: no header, or another scheme (Basic, ...: not a bearer token, as if
-// absent). Malformed: "Bearer" with an empty or non-token68 credential.
-BearerToken bearer_token(std::string_view authorization);
 
 class ResourceServer {
  public:
@@ -103,7 +96,8 @@ class ResourceServer {
 // Resource-server mode's upstream session factory: `inner` with every
 // session's SessionContext emptied, so the principal key the pool passes (and
 // any client credential) never becomes an upstream Authorization header; the
-// upstream sees only the configured --upstream-header values.
+// upstream sees only the configured --upstream-header values, or the bridge's
+// own token (--upstream-token-url, upstream_token_source.hpp).
 std::shared_ptr<upstream::SessionFactory> client_credentials_free_factory(
     std::shared_ptr<upstream::SessionFactory> inner);
 

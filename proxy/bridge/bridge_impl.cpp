@@ -164,7 +164,8 @@ std::optional<Reply> BridgeImpl::authorization_reply(const std::exception& e, co
   const unsigned status = upstream::authorization_failure_status(e);
   if (status == 0) return std::nullopt;
   if (opts_.upstream_refuses_the_bridge) {
-    spdlog::error("bridge: the upstream refused the bridge's own credentials with HTTP {} (check --upstream-header)",
+    spdlog::error("bridge: the upstream refused the bridge's own credentials with HTTP {} (check --upstream-header, or "
+                  "--upstream-token-url and its client)",
                   status);
     return error_reply(upstream_error_status(502), id, err::kInternalError,
                        "Upstream server refused the bridge's credentials (HTTP " + std::to_string(status) + ")");
@@ -221,7 +222,8 @@ asio::awaitable<void> BridgeImpl::probe_upstream(std::weak_ptr<BridgeImpl> weak,
             if (!self->probe_auth_warned_.exchange(true))
               spdlog::warn("bridge: the upstream answers the health probe with HTTP {}: it is alive (/healthz "
                            "200) but refuses the probe's credentials (the probe carries no client token, only the "
-                           "--upstream-header values); clients must bring their own tokens",
+                           "bridge's own: --upstream-header or the --upstream-token-url token); clients must bring "
+                           "their own tokens",
                            status);
           } else {
             spdlog::warn("bridge: upstream health probe failed, next try in {} ms: {}", backoff.count(), e.what());

@@ -41,6 +41,14 @@ struct BridgeConfig {
   std::map<std::string, std::string> upstream_headers;  // --upstream-header 'Name: value'
   std::string upstream_ca_file;
   bool upstream_insecure = false;
+  // The bridge's own access token toward an OAuth-protected HTTP upstream:
+  // the client-credentials grant at the upstream's authorization server
+  // (auth/upstream_token_source.hpp), instead of a static Authorization header.
+  std::string upstream_token_url;    // --upstream-token-url: the token endpoint
+  std::string upstream_client_id;    // --upstream-client-id (client_secret_basic)
+  std::string upstream_client_secret_env = "MCP_BRIDGE_UPSTREAM_CLIENT_SECRET";  // the secret, never on argv
+  std::string upstream_client_secret_file;  // --upstream-client-secret-file: wins over the variable
+  std::vector<std::string> upstream_scopes;  // --upstream-scope: `scope` of the token request
   std::map<std::string, std::string> child_env;  // --env KEY=VAL
   std::string child_cwd;
 

@@ -224,6 +224,39 @@ void parse_required_scope(const std::string& text, BridgeConfig& cfg) {
     if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
 }
 
+// --upstream-token-url and its companions: the bridge's own OAuth client
+// toward the upstream's authorization server (auth/upstream_token_source.hpp).
+// `given`: whether any companion option was given at all.
+void check_upstream_credentials(const std::vector<std::string>& scopes, bool given, BridgeConfig& cfg) {
+  if (cfg.upstream_token_url.empty()) {
+    if (given)
+      throw CLI::ValidationError("--upstream-client-*", "--upstream-client-id, --upstream-client-secret-env, "
+                                                        "--upstream-client-secret-file and --upstream-scope only "
+                                                        "apply with --upstream-token-url");
+    return;
+  }
+  if (cfg.upstream_url.empty())
+    throw CLI::ValidationError("--upstream-token-url", "needs an HTTP upstream (--upstream URL): a stdio child "
+                                                       "takes no bearer token");
+  check_url_option(cfg.upstream_token_url, "--upstream-token-url");
+  if (!auth::https_or_loopback(cfg.upstream_token_url))
+    throw CLI::ValidationError("--upstream-token-url", "must be https (http only on a loopback host: the request "
+                                                       "carries the client secret), got '" +
+                                                           cfg.upstream_token_url + "'");
+  if (cfg.upstream_client_id.empty())
+    throw CLI::ValidationError("--upstream-client-id", "--upstream-token-url needs the bridge's client_id at the "
+                                                       "upstream's authorization server");
+  for (const auto& [name, value] : cfg.upstream_headers)
+    if (CLI::detail::to_lower(name) == "authorization")
+      throw CLI::ValidationError("--upstream-header", "an 'Authorization' --upstream-header and "
+                                                      "--upstream-token-url exclude each other: the bridge's upstream "
+                                                      "credential is either static or the token it obtains");
+  for (const auto& s : scopes)
+    for (auto& scope : parse_scopes(s, "--upstream-scope"))
+      if (std::find(cfg.upstream_scopes.begin(), cfg.upstream_scopes.end(), scope) == cfg.upstream_scopes.end())
+        cfg.upstream_scopes.push_back(std::move(scope));
+}
+
 // --tls-*: a certificate and its key together, for the HTTP listener. The
 // files' contents are checked when main.cpp loads them (before listening).
 void check_tls(const BridgeConfig& cfg) {
@@ -322,7 +355,8 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       ->group("Upstream");
   app.add_option("--upstream-header", headers, "Extra header sent on every upstream HTTP request, 'Name: value' "
                                                "(repeatable); with --auth-mode resource-server, 'Authorization: ...' "
-                                               "here is the bridge's own upstream credential (the only one it sends)")
+                                               "here is the bridge's own upstream credential (the only one it sends; "
+                                               "or see --upstream-token-url)")
       ->group("Upstream");
   app.add_option("--upstream-ca-file", cfg.upstream_ca_file, "PEM file of extra CA certificates for https upstreams")
       ->check(CLI::ExistingFile)
@@ -330,6 +364,35 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
   app.add_flag("--upstream-insecure", cfg.upstream_insecure,
                "Do not verify the https upstream's certificate (testing only)")
       ->group("Upstream");
+  std::vector<std::string> upstream_scopes;
+  app.add_option("--upstream-token-url", cfg.upstream_token_url,
+                 "The upstream's OAuth authorization server token endpoint: the bridge obtains its own access token "
+                 "there with the client-credentials grant (client_secret_basic, `resource` = the --upstream URL, "
+                 "RFC 8707) and sends it as 'Authorization: Bearer' on every upstream request a client's own token "
+                 "does not replace (the health probe's too); refreshed before it expires (when less than "
+                 "min(60 s, 10% of its lifetime) remains), fetched again after an upstream 401 (that request is "
+                 "retried once), failed fetches retried with backoff (1 s to 60 s; clients get 502 meanwhile). "
+                 "https, or http on a loopback host")
+      ->type_name("URL")
+      ->group("Upstream");
+  auto* client_id_opt = app.add_option("--upstream-client-id", cfg.upstream_client_id,
+                                       "The bridge's client_id at --upstream-token-url; the secret is read from the "
+                                       "file --upstream-client-secret-file or the variable "
+                                       "--upstream-client-secret-env, never the command line")
+                            ->group("Upstream");
+  auto* secret_env_opt = app.add_option("--upstream-client-secret-env", cfg.upstream_client_secret_env,
+                                        "Environment variable holding the client secret of --upstream-client-id")
+                             ->capture_default_str()
+                             ->group("Upstream");
+  auto* secret_file_opt = app.add_option("--upstream-client-secret-file", cfg.upstream_client_secret_file,
+                                         "File holding the client secret (one line; wins over the variable)")
+                              ->type_name("PATH")
+                              ->check(CLI::ExistingFile)
+                              ->group("Upstream");
+  auto* scope_opt = app.add_option("--upstream-scope", upstream_scopes,
+                                   "Scopes the bridge asks --upstream-token-url for, space- or comma-separated "
+                                   "(repeatable) [default: none, the server's default]")
+                        ->group("Upstream");
   app.add_option("--env", envs, "KEY=VALUE added to the stdio child's environment (repeatable)")->group("Upstream");
   app.add_option("--cwd", cfg.child_cwd, "Working directory of the stdio child [default: ours]")
       ->check(CLI::ExistingDirectory)
@@ -347,7 +410,8 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
                  "issuer's discovered jwks_uri, iss, "
                  "aud = --auth-audience, exp/nbf, scopes) before anything reaches the upstream, answers 401/403 "
                  "with a WWW-Authenticate challenge, keys upstream sessions by the validated principal, and never "
-                 "sends the client's token upstream (--upstream-header is the upstream credential)")
+                 "sends the client's token upstream (--upstream-header or --upstream-token-url is the upstream "
+                 "credential)")
       ->capture_default_str()
       ->check(CLI::IsMember({"passthrough", "resource-server"}))
       ->group("Authorization");
@@ -621,6 +685,11 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       }
     }
     check_authorization(auth_mode, auth_scopes, auth_requires, auth_skew, cfg);
+    check_upstream_credentials(upstream_scopes,
+                               client_id_opt->count() + secret_env_opt->count() + secret_file_opt->count() +
+                                       scope_opt->count() >
+                                   0,
+                               cfg);
     if (cfg.stdio && !listen.empty())
       throw CLI::ValidationError("--stdio", "--stdio and --listen exclude each other");
     check_tls(cfg);

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "observe/metrics.hpp"
+#include "upstream/upstream_credentials.hpp"
 #include "upstream/with_timeout.hpp"
 
 namespace mcp::pool {
@@ -247,6 +248,10 @@ asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, jso
       // not an upstream failure (never counts toward /healthz).
       if (upstream::authorization_failure_status(e)) {
         spdlog::debug("pool: upstream refused the credentials of {}: {}", entry->key.describe(), e.what());
+      } else if (dynamic_cast<const upstream::UpstreamCredentialsError*>(&e)) {
+        // The bridge cannot get its own upstream token (auth/upstream_token_source.hpp): its
+        // configuration's problem, not the upstream's either.
+        spdlog::warn("pool: upstream session for {} failed to start: {}", entry->key.describe(), e.what());
       } else {
         record_failure();
         spdlog::warn("pool: upstream session for {} failed to start: {}", entry->key.describe(), e.what());

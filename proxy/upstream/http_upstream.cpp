@@ -4,6 +4,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include <utility>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -245,8 +246,9 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
     const std::string sid = session_id();
     if (sid.empty()) co_return;
     try {
+      const std::string auth = co_await authorization();
       auto lease = co_await pool_->acquire();
-      auto req = make_request(http::verb::delete_, {});
+      auto req = make_request(http::verb::delete_, {}, auth);
       req.prepare_payload();
       lease->tcp().expires_after(opts_->connect_timeout);
       Parser parser;
@@ -349,12 +351,22 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
     finish();
   }
 
-  http::request<http::string_body> make_request(http::verb verb, const Headers& extra, bool with_session = true) {
+  // The Authorization of the next request: this session's client credential
+  // if it has one, else the bridge's own (opts_->credentials, which may throw
+  // UpstreamCredentialsError), else none. `refused`: see UpstreamCredentials.
+  asio::awaitable<std::string> authorization(std::string refused = {}) {
+    if (!uses_own_credentials()) co_return authorization_;
+    co_return co_await opts_->credentials->authorization(std::move(refused));
+  }
+  bool uses_own_credentials() const { return authorization_.empty() && opts_->credentials; }
+
+  http::request<http::string_body> make_request(http::verb verb, const Headers& extra, const std::string& authorization,
+                                                bool with_session = true) {
     http::request<http::string_body> req{verb, pool_->url().target, 11};
     req.set(http::field::host, pool_->url().host_header);
     req.set(http::field::user_agent, "mcp-bridge");
     for (const auto& [k, v] : opts_->headers) req.set(k, v);
-    if (!authorization_.empty()) req.set(http::field::authorization, authorization_);
+    if (!authorization.empty()) req.set(http::field::authorization, authorization);
     if (with_session) {
       std::lock_guard lock(mu_);
       if (!session_id_.empty()) req.set(kSessionHeader, session_id_);
@@ -374,12 +386,14 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
   // POSTs one JSON-RPC message; reads a 202, a JSON body or an SSE stream
   // (feeding `sink`), resuming a broken SSE stream with GET + Last-Event-ID.
   asio::awaitable<Outcome> exchange(const json& message, const Headers& extra, MessageSink sink, bool initializing) {
-    auto req = make_request(http::verb::post, extra, !initializing);
+    const std::string auth = co_await authorization();
+    auto req = make_request(http::verb::post, extra, auth, !initializing);
     req.set(http::field::content_type, "application/json");
     req.set(http::field::accept, "application/json, text/event-stream");
     req.body() = message.dump();
     req.prepare_payload();
     const char* what = initializing ? "initialize" : "POST";
+    bool credential_renewed = false;
 
     for (int attempt = 0;; ++attempt) {
       HttpConnectionPool::Lease lease;
@@ -447,6 +461,14 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         co_return out;
       }
       if (out.status / 100 == 2 || out.status == 404) co_return out;
+      if (out.status == 401 && uses_own_credentials() && !credential_renewed) {
+        // The bridge's own token was refused (revoked, or expired early at
+        // the upstream): once, with a fresh one.
+        credential_renewed = true;
+        const std::string fresh = co_await authorization(std::string(req[http::field::authorization]));
+        req.set(http::field::authorization, fresh);
+        continue;
+      }
       throw UpstreamHttpError(out.status, out.www_authenticate,
                               "upstream answered HTTP " + std::to_string(out.status) + " " +
                                   std::string(res.reason()) + ": " + abbreviate(res.body(), 200));
@@ -517,7 +539,8 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
         throw_if_aborted(e.code());
         continue;
       }
-      auto req = make_request(http::verb::get, {});
+      const std::string auth = co_await authorization();
+      auto req = make_request(http::verb::get, {}, auth);
       req.set(http::field::accept, "text/event-stream");
       req.set("Last-Event-ID", sse.last_event_id());
       Parser p2;
@@ -555,12 +578,14 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
     unsigned failures = 0;
     std::string last_event_id;
     std::optional<std::chrono::milliseconds> retry;
+    std::string refused;  // the bridge's own credential, answered 401 by the last attempt
     while (!closing_) {
       boost::system::error_code ec;
       bool connected = false;
       try {
+        const std::string auth = co_await authorization(std::exchange(refused, {}));
         auto conn = co_await pool_->connect();
-        auto req = make_request(http::verb::get, {});
+        auto req = make_request(http::verb::get, {}, auth);
         req.set(http::field::accept, "text/event-stream");
         if (!last_event_id.empty()) req.set("Last-Event-ID", last_event_id);
         Parser parser;
@@ -573,6 +598,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
           spdlog::debug("upstream offers no GET stream (HTTP 405)");
           co_return;
         }
+        if (status == 401 && uses_own_credentials()) refused = auth;
         if (status != 200 ||
             !beast::iequals(parser.get()[http::field::content_type].substr(0, 17), "text/event-stream")) {
           spdlog::warn("upstream GET stream: HTTP {} ({})", status, parser.get()[http::field::content_type]);

@@ -18,6 +18,7 @@ class context;
 }
 
 #include "upstream/session_factory.hpp"
+#include "upstream/upstream_credentials.hpp"
 
 namespace mcp::upstream {
 
@@ -34,6 +35,11 @@ struct HttpUpstreamOptions {
   std::size_t max_connections = 64;                    // concurrent POSTs to the upstream (per factory)
   std::chrono::milliseconds idle_connection_timeout{30'000};  // keep-alive connections older are not reused
   std::map<std::string, std::string> headers;          // static extra headers on every request
+  // The bridge's own changing credential (an OAuth access token): the
+  // Authorization of every request a client credential does not replace
+  // (SessionContext::authorization wins); an upstream 401 to it is answered
+  // by one retry with a fresh value. Null: none.
+  std::shared_ptr<UpstreamCredentials> credentials;
   bool open_get_stream = true;                         // listen for server-initiated messages
   // GET stream reconnects: backoff min..max, give up after this many failures in a row.
   std::chrono::milliseconds reconnect_backoff_min{500};

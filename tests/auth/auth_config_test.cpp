@@ -147,4 +147,72 @@ TEST(AuthConfig, HelpExplainsTheModes) {
     EXPECT_NE(e->output.find(text), std::string::npos) << text;
 }
 
+// The --upstream-token-url options (the bridge's own upstream token): what they
+// fill in, and every bad combination refused with a message naming the option.
+const std::vector<std::string> kClientCredentials{"--upstream", "https://up.example/mcp", "--upstream-token-url",
+                                     "https://as.example/token", "--upstream-client-id", "bridge"};
+
+std::vector<std::string> with_client_credentials(std::vector<std::string> extra) {
+  auto args = kClientCredentials;
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(UpstreamCredentialsConfig, FillsTheConfig) {
+  auto r = parse(with_client_credentials({"--upstream-scope", "mcp:tools files:read", "--upstream-scope", "mcp:tools,admin",
+                       "--upstream-client-secret-env", "MY_SECRET"}));
+  ASSERT_TRUE(std::holds_alternative<BridgeConfig>(r)) << std::get<ParseExit>(r).output;
+  const auto& cfg = std::get<BridgeConfig>(r);
+  EXPECT_EQ(cfg.upstream_token_url, "https://as.example/token");
+  EXPECT_EQ(cfg.upstream_client_id, "bridge");
+  EXPECT_EQ(cfg.upstream_client_secret_env, "MY_SECRET");
+  EXPECT_EQ(cfg.upstream_scopes, (std::vector<std::string>{"mcp:tools", "files:read", "admin"}));
+  auto plain = std::get<BridgeConfig>(parse({"--upstream", "https://up.example/mcp"}));
+  EXPECT_TRUE(plain.upstream_token_url.empty());
+  EXPECT_EQ(plain.upstream_client_secret_env, "MCP_BRIDGE_UPSTREAM_CLIENT_SECRET");
+  EXPECT_TRUE(std::holds_alternative<BridgeConfig>(
+      parse({"--upstream", "http://127.0.0.1:3001/mcp", "--upstream-token-url", "http://127.0.0.1:9000/token",
+             "--upstream-client-id", "bridge"})))
+      << "http on a loopback host";
+}
+
+TEST(UpstreamCredentialsConfig, RefusesBadCombinations) {
+  EXPECT_NE(error_of({"--upstream", "https://up.example/mcp", "--upstream-client-id", "bridge"})
+                .find("only apply with --upstream-token-url"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--upstream", "https://up.example/mcp", "--upstream-scope", "a"}).find("--upstream-token-url"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--upstream-token-url", "https://as.example/token", "--upstream-client-id", "b", "--",
+                      "server", "--stdio"})
+                .find("needs an HTTP upstream"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--upstream", "https://up.example/mcp", "--upstream-token-url", "https://as.example/token"})
+                .find("--upstream-client-id"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--upstream", "https://up.example/mcp", "--upstream-token-url", "http://as.example/token",
+                      "--upstream-client-id", "b"})
+                .find("must be https"),
+            std::string::npos)
+      << "the client secret would travel in clear";
+  EXPECT_NE(error_of({"--upstream", "https://up.example/mcp", "--upstream-token-url", "as.example/token",
+                      "--upstream-client-id", "b"})
+                .find("--upstream-token-url"),
+            std::string::npos);
+  EXPECT_NE(error_of(with_client_credentials({"--upstream-header", "authorization: Bearer static"})).find("exclude each other"),
+            std::string::npos);
+  EXPECT_TRUE(std::holds_alternative<BridgeConfig>(parse(with_client_credentials({"--upstream-header", "X-Tenant: a"}))))
+      << "other headers are fine";
+  EXPECT_NE(error_of(with_client_credentials({"--upstream-scope", "bad\"scope"})).find("--upstream-scope"), std::string::npos);
+}
+
+TEST(UpstreamCredentialsConfig, HelpExplainsTheOptions) {
+  auto r = parse({"--help"});
+  ASSERT_TRUE(std::holds_alternative<ParseExit>(r));
+  const auto& help = std::get<ParseExit>(r).output;
+  for (const char* needle : {"--upstream-token-url", "client-credentials grant", "--upstream-client-id",
+                             "--upstream-client-secret-env", "MCP_BRIDGE_UPSTREAM_CLIENT_SECRET",
+                             "--upstream-client-secret-file", "--upstream-scope", "refreshed before it expires"})
+    EXPECT_NE(help.find(needle), std::string::npos) << needle;
+}
+
 }  // namespace

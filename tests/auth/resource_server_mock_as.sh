@@ -9,19 +9,14 @@
 # client doing its own OAuth flow (tests/node/auth_resource_server_sdk_client.mjs);
 # then bridges validating by introspection, and with keys discovered from the
 # issuer's metadata (no --auth-jwks-url, tests/node/auth_discovered_keys_client.mjs).
-# All on 127.0.0.1, ephemeral ports.
+# The real client's authorization-code flow, over http and https:
+# resource_server_auth_code.sh. All on 127.0.0.1, ephemeral ports.
 #   resource_server_mock_as.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 source "$src/tests/lib/processes.sh"
 export PATH="$src/tests/node/node_modules/.bin:$PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-auth-rs.XXXXXX")
-
-# client LOG CMD...: runs a test client; when it fails, shows the end of the bridge's LOG and fails.
-client() {
-  local log=$1; shift
-  "$@" || { echo "--- bridge log" >&2; tail -n 80 "$log" >&2; exit 1; }
-}
 
 mcp_start "$work/as.log" node "$src/tests/node/mock_authorization_server.mjs"
 issuer="http://127.0.0.1:$(mcp_wait_port "$work/as.log")"
@@ -38,10 +33,10 @@ mcp_start "$work/bridge.log" "$build/proxy/mcp-bridge" --listen 127.0.0.1:0 --lo
   --upstream "http://127.0.0.1:$proxy_port/mcp"
 port=$(mcp_wait_port "$work/bridge.log")
 mcp_wait_healthy "$port"
-client "$work/bridge.log" node "$src/tests/node/auth_resource_server_client.mjs" "http://127.0.0.1:$port" "$issuer" \
+mcp_client "$work/bridge.log" node "$src/tests/node/auth_resource_server_client.mjs" "http://127.0.0.1:$port" "$issuer" \
   "$work/upstream-requests.jsonl"
 # The real 2026-07-28 client runs its own OAuth flow (client_credentials) through the bridge.
-client "$work/bridge.log" node "$src/tests/node/auth_resource_server_sdk_client.mjs" "http://127.0.0.1:$port" "$issuer"
+mcp_client "$work/bridge.log" node "$src/tests/node/auth_resource_server_sdk_client.mjs" "http://127.0.0.1:$port" "$issuer"
 # Opaque tokens: a second bridge validating by RFC 7662 introspection only.
 MCP_BRIDGE_INTROSPECTION_SECRET=bridge-secret mcp_start "$work/bridge-introspection.log" "$build/proxy/mcp-bridge" \
   --listen 127.0.0.1:0 --log-level debug --auth-mode resource-server --auth-issuer "$issuer" \
@@ -50,7 +45,7 @@ MCP_BRIDGE_INTROSPECTION_SECRET=bridge-secret mcp_start "$work/bridge-introspect
   --upstream "http://127.0.0.1:$proxy_port/mcp"
 iport=$(mcp_wait_port "$work/bridge-introspection.log")
 mcp_wait_healthy "$iport"
-client "$work/bridge-introspection.log" node "$src/tests/node/auth_introspection_client.mjs" "http://127.0.0.1:$iport" "$issuer" \
+mcp_client "$work/bridge-introspection.log" node "$src/tests/node/auth_introspection_client.mjs" "http://127.0.0.1:$iport" "$issuer" \
   "$work/upstream-requests.jsonl"
 if grep -n "opaque-\|bridge-secret" "$work/bridge-introspection.log"; then echo "a token or secret was logged" >&2; exit 1; fi
 # No --auth-jwks-url: a third bridge finds the jwks_uri in the issuer's metadata
@@ -60,7 +55,7 @@ mcp_start "$work/bridge-discovery.log" "$build/proxy/mcp-bridge" --listen 127.0.
   --upstream-header "Authorization: Bearer bridge-static-credential" --upstream "http://127.0.0.1:$proxy_port/mcp"
 dport=$(mcp_wait_port "$work/bridge-discovery.log")
 mcp_wait_healthy "$dport"
-client "$work/bridge-discovery.log" node "$src/tests/node/auth_discovered_keys_client.mjs" "http://127.0.0.1:$dport" "$issuer"
+mcp_client "$work/bridge-discovery.log" node "$src/tests/node/auth_discovered_keys_client.mjs" "http://127.0.0.1:$dport" "$issuer"
 grep -q "jwks_uri $issuer/jwks discovered from $issuer/.well-known/openid-configuration" \
   "$work/bridge-discovery.log" || { echo "no discovery logged" >&2; exit 1; }
 if grep -n "eyJ" "$work/bridge-discovery.log"; then echo "a token was logged" >&2; exit 1; fi

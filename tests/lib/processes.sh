@@ -21,11 +21,11 @@ mcp_start() {
 }
 
 # mcp_wait_port LOGFILE : waits (max 30 s) for a line "listening on 127.0.0.1:PORT"
-# in LOGFILE and prints PORT.
+# (or on http:// or https://127.0.0.1:PORT) in LOGFILE and prints PORT.
 mcp_wait_port() {
   local log=$1 port=""
   for _ in $(seq 1 300); do
-    port=$(grep -m1 -oE 'listening on (http://)?127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | grep -oE '[0-9]+$' || true)
+    port=$(grep -m1 -oE 'listening on (https?://)?127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | grep -oE '[0-9]+$' || true)
     if [ -n "$port" ]; then echo "$port"; return 0; fi
     sleep 0.1
   done
@@ -33,11 +33,20 @@ mcp_wait_port() {
   return 1
 }
 
-# mcp_wait_healthy PORT : waits (max 30 s) until GET /healthz answers 200.
+# mcp_client LOGFILE CMD... : runs a test client; when it fails, shows the end
+# of LOGFILE (the bridge's log) and exits 1.
+mcp_client() {
+  local log=$1; shift
+  "$@" || { echo "--- $log" >&2; tail -n 80 "$log" >&2; exit 1; }
+}
+
+# mcp_wait_healthy PORT [CA_FILE] : waits (max 30 s) until GET /healthz answers 200
+# (with CA_FILE: over https, the bridge's certificate verified against it).
 mcp_wait_healthy() {
-  local port=$1
+  local port=$1 url="http://127.0.0.1:$1/healthz" tls=()
+  if [ -n "${2:-}" ]; then url="https://127.0.0.1:$port/healthz" tls=(--cacert "$2"); fi
   for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz" 2>/dev/null; then return 0; fi
+    if curl -fsS -o /dev/null --max-time 2 "${tls[@]}" "$url" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
   echo "bridge on port $port never became healthy" >&2

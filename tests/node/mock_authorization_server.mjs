@@ -1,26 +1,72 @@
 // A real OAuth 2 authorization server for the resource-server tests
-// (tests/auth/resource_server_mock_as.sh): oauth2-mock-server (pinned in
-// package.json), RS256 tokens from a key generated at start, its JWK Set at
-// /jwks, OpenID discovery, a token endpoint. Prints "listening on URL".
-// Two additions, both in the token-signing hook:
+// (tests/auth/resource_server_mock_as.sh, resource_server_auth_code.sh):
+// oauth2-mock-server (pinned in package.json), RS256 tokens from a key
+// generated at start, its JWK Set at /jwks, OpenID discovery, a token endpoint,
+// an authorization endpoint. Prints "listening on URL".
+// Additions, in the token-signing hook:
 //   - RFC 8707: `resource` of the token request becomes `aud`, and the
 //     client's id (form field or client_secret_basic) becomes `client_id`,
 //     as a real AS does (the mock ignores both);
 //   - for tests only, form field `test_claims` (JSON) is merged into the
-//     claims, so expired or wrong-issuer tokens carry the AS's real signature.
+//     claims, so expired or wrong-issuer tokens carry the AS's real signature;
+// and around /authorize (which auto-approves: a 302 to redirect_uri with a
+// code) the checks the mock leaves out, as a real AS makes them: a code is
+// redeemed once, by the client it was issued to, with the same redirect_uri
+// and `resource`, and with a PKCE code_verifier when a challenge was given
+// (the mock itself checks the verifier against the challenge); the token
+// carries the scope that was authorized (the mock grants "dummy"). Both
+// halves are logged for the tests at GET /test-authorization-code.
 //   node mock_authorization_server.mjs
 import { randomUUID } from 'node:crypto';
 import { OAuth2Server, Events } from 'oauth2-mock-server';
 
 const server = new OAuth2Server();
 await server.issuer.keys.generate('RS256');
+// The client's id: client_secret_basic, else the form field (public clients).
+const clientIdOf = (req) => {
+  const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+  if (basic) return decodeURIComponent(Buffer.from(basic[1], 'base64').toString().split(':')[0]);
+  return typeof req.body?.client_id === 'string' ? req.body.client_id : undefined;
+};
+// Authorization code grant: what /authorize approved, by code (single use).
+const codes = new Map();
 server.service.on(Events.BeforeTokenSigning, (token, req) => {
   const body = req.body ?? {};
   if (typeof body.resource === 'string') token.payload.aud = body.resource;
-  if (typeof body.client_id === 'string') token.payload.client_id = body.client_id;
-  const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');  // client_secret_basic
-  if (basic) token.payload.client_id = decodeURIComponent(Buffer.from(basic[1], 'base64').toString().split(':')[0]);
+  const clientId = clientIdOf(req);
+  if (clientId !== undefined) token.payload.client_id = clientId;
+  if (body.grant_type === 'authorization_code' && codes.has(body.code)) token.payload.scope = codes.get(body.code).scope;
   if (typeof body.test_claims === 'string') Object.assign(token.payload, JSON.parse(body.test_claims));
+});
+
+const authorizationCodeLog = { authorizations: [], exchanges: [] };
+server.service.on(Events.BeforeAuthorizeRedirect, (redirect, req) => {
+  authorizationCodeLog.authorizations.push(req.query);
+  const code = redirect.url.searchParams.get('code');
+  if (code) codes.set(code, { ...req.query });
+});
+server.service.on(Events.BeforeResponse, (response, req) => {
+  const body = req.body ?? {};
+  if (body.grant_type !== 'authorization_code') return;
+  const grant = codes.get(body.code);
+  codes.delete(body.code);
+  const problem = !grant ? 'unknown or already redeemed code'
+    : grant.client_id !== clientIdOf(req) ? 'code issued to another client'
+    : grant.redirect_uri !== body.redirect_uri ? 'redirect_uri differs from the authorization request'
+    : grant.resource !== body.resource ? 'resource differs from the authorization request (RFC 8707)'
+    : grant.code_challenge !== undefined && body.code_verifier === undefined ? 'PKCE code_verifier missing'
+    : undefined;
+  authorizationCodeLog.exchanges.push({ ...body, refused: problem });
+  if (problem) {
+    response.statusCode = 400;
+    response.body = { error: 'invalid_grant', error_description: problem };
+    return;
+  }
+  response.body.scope = grant.scope;
+});
+server.service.addRoute('GET', '/test-authorization-code', (req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(authorizationCodeLog));
 });
 // Opaque tokens (RFC 7662): form field `test_opaque` makes the token endpoint
 // answer a random string instead of the JWT and remember the JWT's claims;

@@ -8,13 +8,10 @@
 // (https://auth.example.test/), never contacted. Prints
 // "listening on 127.0.0.1:PORT" once ready, and "token <user>" for every
 // request whose token it accepted.
-import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import { mcpAuthMetadataRouter, getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
-import { z } from 'zod';
+import { serveLegacySessions } from './legacy_sessions.mjs';
 
 const app = express();
 app.use(express.json());
@@ -41,26 +38,6 @@ const server = app.listen(0, '127.0.0.1', () => {
   };
   const auth = requireBearerAuth({ verifier, requiredScopes: ['mcp:tools'],
                                    resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(resource) });
-  const transports = new Map();
-  app.all('/mcp', auth, async (req, res) => {
-    console.log(`token ${req.auth.clientId}`);
-    const sid = req.headers['mcp-session-id'];
-    let transport = sid ? transports.get(sid) : undefined;
-    if (!transport) {
-      if (sid || req.method !== 'POST') return res.status(404).json({ error: 'unknown session' });
-      transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => transports.set(id, transport),
-      });
-      transport.onclose = () => transport.sessionId && transports.delete(transport.sessionId);
-      const mcp = new McpServer({ name: 'protected-legacy', version: '1.0.0' });
-      mcp.registerTool('whoami', { description: 'Who the token belongs to', inputSchema: { greeting: z.string() } },
-                       async ({ greeting }, extra) => ({
-                         content: [{ type: 'text', text: `${greeting} ${extra.authInfo?.clientId ?? 'nobody'}` }],
-                       }));
-      await mcp.connect(transport);
-    }
-    await transport.handleRequest(req, res, req.body);
-  });
+  serveLegacySessions(app, auth, 'protected-legacy', (req) => console.log(`token ${req.auth.clientId}`));
   console.log(`listening on 127.0.0.1:${port}`);
 });

@@ -51,6 +51,11 @@ class FakeLegacyServer {
   std::atomic<bool> silently_close{false};
   // End every GET stream right after its two events (the client must reopen it).
   std::atomic<bool> drop_get_streams{false};
+  // Set: every request with another Authorization gets 401 (an OAuth-protected server).
+  void require_authorization(std::string value) {
+    std::lock_guard lock(mu_);
+    required_authorization_ = std::move(value);
+  }
 
   FakeLegacyServer() : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     asio::co_spawn(ioc_, accept_each(acceptor_, [this](tcp::socket s) {
@@ -99,6 +104,10 @@ class FakeLegacyServer {
   void record(Seen s) {
     std::lock_guard lock(mu_);
     seen_.push_back(std::move(s));
+  }
+  bool refuses(const std::string& authorization) {
+    std::lock_guard lock(mu_);
+    return !required_authorization_.empty() && authorization != required_authorization_;
   }
   bool session_known(const std::string& id) {
     std::lock_guard lock(mu_);
@@ -159,6 +168,16 @@ class FakeLegacyServer {
       seen.traceparent = std::string(req["traceparent"]);
       seen.accept = std::string(req[http::field::accept]);
       seen.last_event_id = std::string(req["Last-Event-ID"]);
+      if (refuses(seen.authorization)) {
+        seen.method = "refused";
+        record(seen);
+        http::response<http::string_body> res{http::status::unauthorized, 11};
+        res.keep_alive(req.keep_alive());
+        res.set(http::field::www_authenticate, "Bearer error=\"invalid_token\"");
+        res.prepare_payload();
+        co_await http::async_write(s, res, asio::use_awaitable);
+        continue;
+      }
 
       if (req.method() == http::verb::delete_) {
         seen.method = "DELETE";
@@ -360,6 +379,7 @@ class FakeLegacyServer {
   std::set<std::string> sessions_;
   std::map<std::string, json> client_responses_;
   std::map<std::string, json> resumable_;  // Last-Event-ID -> response to replay
+  std::string required_authorization_;
   std::atomic<int> session_counter_{0};
   std::atomic<int> connections_{0};
   std::atomic<int> get_streams_{0};
@@ -693,4 +713,102 @@ TEST_F(HttpUpstreamTest, DroppedGetStreamIsReopened) {
   const int served = server.get_streams_served();
   run_for(ctx, std::chrono::milliseconds(200));
   EXPECT_EQ(server.get_streams_served(), served);  // no reconnects after shutdown
+}
+
+// ---- the bridge's own changing credential (upstream_credentials.hpp) ----------
+
+namespace {
+
+// Hands out "Bearer tok-N", a new N each time the current one is refused;
+// records the refusals. `fail`: throws UpstreamCredentialsError instead.
+class CountingCredentials final : public UpstreamCredentials {
+ public:
+  asio::awaitable<std::string> authorization(std::string refused) override {
+    if (fail) throw UpstreamCredentialsError("the bridge cannot obtain its access token: test");
+    if (!refused.empty()) {
+      refusals.push_back(refused);
+      if (refused == current()) ++generation;
+    }
+    co_return current();
+  }
+  std::string current() const { return "Bearer tok-" + std::to_string(generation); }
+  int generation = 1;
+  bool fail = false;
+  std::vector<std::string> refusals;
+};
+
+}  // namespace
+
+TEST_F(HttpUpstreamTest, OwnCredentialsGoOnEveryRequestUnlessTheClientHasOne) {
+  auto creds = std::make_shared<CountingCredentials>();
+  auto o = options();
+  o.credentials = creds;
+  server.require_authorization("Bearer tok-1");
+  auto factory = make_http_session_factory(ctx.get_executor(), o);
+  auto s = factory->create({});
+  run_co(ctx, s->start(init_params()));
+  json r = run_co(ctx, s->call(tool_call(*s, "echo"), nullptr, {}));
+  EXPECT_EQ(r["result"]["authorization"], "Bearer tok-1");
+  EXPECT_TRUE(run_until(ctx, [&] { return server.get_streams_served() >= 1; })) << "the GET stream carries it too";
+  run_co(ctx, s->shutdown());
+  for (const auto& seen : server.seen()) EXPECT_EQ(seen.authorization, "Bearer tok-1") << seen.method;
+  EXPECT_EQ(server.count("DELETE"), 1);
+  EXPECT_EQ(server.count("refused"), 0);
+
+  // A session of a client with its own token (passthrough) sends that one.
+  server.require_authorization("");
+  auto client = factory->create(SessionContext{"Bearer client-token"});
+  run_co(ctx, client->start(init_params()));
+  r = run_co(ctx, client->call(tool_call(*client, "echo"), nullptr, {}));
+  EXPECT_EQ(r["result"]["authorization"], "Bearer client-token");
+  run_co(ctx, client->shutdown());
+}
+
+TEST_F(HttpUpstreamTest, A401ToOwnCredentialsIsRetriedOnceWithAFreshOne) {
+  auto creds = std::make_shared<CountingCredentials>();
+  auto o = options();
+  o.open_get_stream = false;
+  o.credentials = creds;
+  server.require_authorization("Bearer tok-1");
+  auto s = make_http_session_factory(ctx.get_executor(), o)->create({});
+  run_co(ctx, s->start(init_params()));
+  server.require_authorization("Bearer tok-2");  // tok-1 revoked
+  json r = run_co(ctx, s->call(tool_call(*s, "echo"), nullptr, {}));
+  EXPECT_EQ(r["result"]["authorization"], "Bearer tok-2");
+  EXPECT_EQ(creds->refusals, std::vector<std::string>{"Bearer tok-1"});
+  EXPECT_EQ(server.count("refused"), 1);
+  EXPECT_EQ(server.count("tools/call"), 1);
+  EXPECT_TRUE(s->usable());
+
+  // Refused again even fresh: one retry only, then the 401 is the answer.
+  server.require_authorization("Bearer never");
+  try {
+    run_co(ctx, s->call(tool_call(*s, "echo"), nullptr, {}));
+    FAIL() << "a refused credential succeeded";
+  } catch (const UpstreamError& e) {
+    EXPECT_EQ(authorization_failure_status(e), 401u) << e.what();
+  }
+  EXPECT_EQ(creds->refusals.size(), 2u);
+  EXPECT_EQ(server.count("refused"), 3) << "the first attempt and one retry";
+  run_co(ctx, s->shutdown());
+}
+
+TEST_F(HttpUpstreamTest, NoCredentialMeansAClearErrorAndNothingSent) {
+  auto creds = std::make_shared<CountingCredentials>();
+  creds->fail = true;
+  auto o = options();
+  o.credentials = creds;
+  auto s = make_http_session_factory(ctx.get_executor(), o)->create({});
+  try {
+    run_co(ctx, s->start(init_params()));
+    FAIL() << "started without a credential";
+  } catch (const UpstreamCredentialsError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot obtain its access token"), std::string::npos);
+  }
+  EXPECT_TRUE(server.seen().empty()) << "nothing reaches the upstream without the credential";
+  // A 401 from a client's own credential is not retried (it is not ours to renew).
+  server.require_authorization("Bearer right");
+  auto client = make_http_session_factory(ctx.get_executor(), o)->create(SessionContext{"Bearer wrong"});
+  EXPECT_THROW(run_co(ctx, client->start(init_params())), UpstreamHttpError);
+  EXPECT_EQ(server.count("refused"), 1);
 }
