@@ -10,13 +10,15 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+#include <optional>
 #include <span>
 
 #include "bridge/mrtr_forward.hpp"
@@ -54,33 +56,52 @@ json roots_result(const std::vector<std::filesystem::path>& roots) {
   return json{{"roots", std::move(list)}};
 }
 
-// The upstream call of one exchange: runs until it answers, fails, or the
-// exchange is cancelled (then the session sends notifications/cancelled).
-// A free coroutine taking its state by value (GCC 12 and coroutine lambdas).
-asio::awaitable<void> run_call(std::shared_ptr<CallRegistry> calls, std::shared_ptr<UpstreamSession> session,
-                               std::shared_ptr<Exchange> exchange, json request, upstream::CallContext context) {
+// The upstream call of one exchange, detached from the client request (a
+// parked exchange outlives it): runs until it answers, fails, or the exchange
+// is cancelled (then the session sends notifications/cancelled). One spawn;
+// Exchange::cancel() reaches it through a plain wait on the exchange's cancel
+// signal, not a coroutine and a parallel group around the call (every
+// tools/call, prompts/get and resources/read runs here: they showed in the profile).
+struct RunningCall {
+  explicit RunningCall(const json& request) : timer(std::in_place, request) {}
+  asio::cancellation_signal cancel;                 // on the call's executor only
+  std::optional<observe::UpstreamCallTimer> timer;  // ends with the call
+};
+
+void start_call(asio::any_io_executor ex, std::shared_ptr<CallRegistry> calls,
+                std::shared_ptr<UpstreamSession> session, std::shared_ptr<Exchange> exchange, json request,
+                upstream::CallContext context) {
   const std::int64_t call_id = request["id"].get<std::int64_t>();
+  auto running = std::make_shared<RunningCall>(request);
   std::weak_ptr<Exchange> weak = exchange;
   upstream::CallNotificationHandler on_notification = [weak](const json& n) {
     if (auto e = weak.lock()) e->notify(n);
   };
-  auto ex = co_await asio::this_coro::executor;
-  const observe::UpstreamCallTimer timer(request);
-  try {
-    auto [order, call_error, response, cancel_error] =
-        co_await asio::experimental::make_parallel_group(
-            asio::co_spawn(ex, session->call(std::move(request), std::move(on_notification), std::move(context)),
-                           asio::deferred),
-            exchange->cancel_signal().async_receive(asio::deferred))
-            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    if (order[0] == 0) {
-      if (call_error) std::rethrow_exception(call_error);
-      exchange->finish(std::move(response));
-    }
-  } catch (const std::exception& e) {
-    exchange->fail(e.what(), std::current_exception());
-  }
-  calls->remove(session.get(), call_id);
+  exchange->cancel_signal().async_receive(asio::bind_executor(ex, [running](boost::system::error_code ec) {
+    if (!ec) running->cancel.emit(asio::cancellation_type::all);
+  }));
+  auto* call_session = session.get();
+  asio::co_spawn(
+      ex, call_session->call(std::move(request), std::move(on_notification), std::move(context)),
+      asio::bind_cancellation_slot(
+          running->cancel.slot(),
+          [calls = std::move(calls), session = std::move(session), exchange = std::move(exchange), running,
+           call_id](std::exception_ptr error, json response) {
+            running->timer.reset();
+            if (!error) {
+              exchange->finish(std::move(response));
+            } else {
+              try {
+                std::rethrow_exception(error);
+              } catch (const std::exception& e) {
+                exchange->fail(e.what(), error);  // after cancel(): the exchange stays Cancelled
+              } catch (...) {
+                exchange->fail("the upstream call failed", error);
+              }
+            }
+            exchange->cancel_signal().cancel();  // ends the wait above
+            calls->remove(session.get(), call_id);
+          }));
 }
 
 // A server-to-client request from a pooled session: ping; an input request
@@ -304,9 +325,7 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::run(std::shared_ptr<UpstreamSes
   if (legacy_request.contains("params"))
     legacy_request["params"] = translate::without_mrtr_fields(std::move(legacy_request["params"]));
   calls_->add(session.get(), legacy_request["id"].get<std::int64_t>(), exchange);
-  // Detached from this request: a parked exchange outlives it.
-  asio::co_spawn(ex, run_call(calls_, session, exchange, std::move(legacy_request), std::move(context)),
-                 asio::detached);
+  start_call(ex, calls_, session, exchange, std::move(legacy_request), std::move(context));
   co_return co_await next_round(std::move(exchange), request.round, std::move(id), request_timeout,
                                 std::move(throw_timeout), std::move(replay_answers));
 }

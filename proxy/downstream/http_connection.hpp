@@ -20,11 +20,14 @@
 #include <type_traits>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "downstream/deadline.hpp"
 #include "downstream/http_server_options.hpp"
 #include "downstream/request_validation.hpp"
 
@@ -80,7 +83,9 @@ class HttpConnection final : public ConnectionControl, public std::enable_shared
   boost::asio::awaitable<void> write_json(unsigned status, const json& body, unsigned version, bool keep_alive,
                                           std::string_view www_authenticate = {});
   boost::asio::awaitable<bridge::Reply> call_bridge(bridge::DownstreamRequest req, bridge::NotificationSink sink);
-  boost::asio::awaitable<void> watch_for_disconnect();
+  void watch_for_disconnect();
+  void on_watch_read(boost::system::error_code ec, std::size_t n);
+  boost::asio::awaitable<void> stop_watching();
   // Relays the request to the replica owning its parked exchange (Reply::forward_to).
   boost::asio::awaitable<void> forward_to_owner(const HttpRequest& req, const bridge::Reply& reply, bool keep_alive);
 
@@ -88,6 +93,14 @@ class HttpConnection final : public ConnectionControl, public std::enable_shared
   Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerContext> ctx_;
+  std::shared_ptr<Deadline> deadline_;  // of the handshake and of each request's read (deadline.hpp)
+  // While the bridge works on a request (strand-only): the disconnect watch and the call it cancels.
+  boost::asio::cancellation_signal call_cancel_;
+  boost::asio::cancellation_signal watch_cancel_;
+  boost::asio::experimental::channel<void(boost::system::error_code)> watch_ended_;
+  bool watching_ = false;     // the watch's read is pending
+  bool stop_watch_ = false;   // the request is over: the watch ends at its next completion
+  bool client_gone_ = false;  // the watch saw the client go away during this request
   bool idle_ = true;         // strand-only: waiting for the next request
   bool keep_open_ = true;    // strand-only: false once the connection must close after this response
   std::string peer_;         // for logs

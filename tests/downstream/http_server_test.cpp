@@ -252,6 +252,45 @@ TEST_F(HttpServerTest, IdleConnectionIsClosedSilently) {
   EXPECT_TRUE(test::wait_until([&] { return server->active_connections() == 0; }));
 }
 
+// One deadline per connection (downstream/deadline.hpp): after a request, the
+// idle wait gets its whole timeout, not what was left of the request's read
+// deadline (the timer, armed for that earlier deadline, fires and waits again).
+TEST_F(HttpServerTest, KeptAliveConnectionGetsTheWholeIdleTimeoutAfterARequest) {
+  downstream::HttpServerOptions o;
+  o.request_read_timeout = std::chrono::milliseconds(50);
+  o.idle_timeout = std::chrono::milliseconds(600);
+  start(o);
+  auto s = connect();
+  ASSERT_EQ(roundtrip(s, mcp_request(call("echo", 1))).result_int(), 200);
+  const auto answered = std::chrono::steady_clock::now();
+  char c;
+  boost::system::error_code ec;
+  auto n = s.read_some(asio::buffer(&c, 1), ec);  // returns when the server closes
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ec, asio::error::eof);
+  // Only a lower bound (a loaded machine is only ever later): closed at the
+  // request's 50 ms read deadline would be far below it.
+  EXPECT_GE(std::chrono::steady_clock::now() - answered, std::chrono::milliseconds(500));
+}
+
+// ... and a request's read deadline, earlier than the idle wait's, restarts the
+// timer: a slow second request on a kept-alive connection still gets its 408.
+TEST_F(HttpServerTest, SlowSecondRequestOnAKeptAliveConnectionIs408) {
+  downstream::HttpServerOptions o;
+  o.request_read_timeout = std::chrono::milliseconds(200);
+  o.idle_timeout = std::chrono::seconds(30);
+  start(o);
+  auto s = connect();
+  ASSERT_EQ(roundtrip(s, mcp_request(call("echo", 1))).result_int(), 200);
+  const auto started = std::chrono::steady_clock::now();
+  asio::write(s, asio::buffer(std::string("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")));  // never finished
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  EXPECT_EQ(res.result_int(), 408);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // not the 30 s idle wait
+}
+
 TEST_F(HttpServerTest, ConnectionLimitAnswers503) {
   downstream::HttpServerOptions o;
   o.max_connections = 2;
