@@ -461,10 +461,12 @@ asio::awaitable<void> HttpConnection<Stream>::serve_mcp(const HttpRequest& req, 
   // parallel groups, which showed in the profile.
   client_gone_ = false;
   watch_for_disconnect();
-  auto call_error = std::make_shared<std::exception_ptr>();  // what the call threw, if it did
+  // What the call threw, if it did. A local is safe: this frame always waits
+  // for the "ended" the completion handler sends after setting it.
+  std::exception_ptr call_error;
   asio::co_spawn(ex, call(),
-                 asio::bind_cancellation_slot(call_cancel_.slot(), [channel, call_error](std::exception_ptr e) {
-                   *call_error = e;
+                 asio::bind_cancellation_slot(call_cancel_.slot(), [channel, &call_error](std::exception_ptr e) {
+                   call_error = e;
                    channel->async_send(boost::system::error_code{}, json(nullptr), asio::detached);  // "ended"
                  }));
   bool call_ended = false;
@@ -507,7 +509,7 @@ asio::awaitable<void> HttpConnection<Stream>::serve_mcp(const HttpRequest& req, 
   // The call failed without a reply (call_bridge answers its own errors, so
   // this is an authentication hook's exception): end the connection, as an
   // exception on this path always did, rather than leave the client waiting.
-  if (!reply && *call_error) std::rethrow_exception(*call_error);
+  if (!reply && call_error) std::rethrow_exception(call_error);
   spdlog::debug("http {}: {} -> {} ({}) in {} ms", peer_, method, reply ? reply->http_status : 0,
                 streamed ? "sse" : "json", ms);
 }

@@ -386,7 +386,11 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
   // POSTs one JSON-RPC message; reads a 202, a JSON body or an SSE stream
   // (feeding `sink`), resuming a broken SSE stream with GET + Last-Event-ID.
   asio::awaitable<Outcome> exchange(const json& message, const Headers& extra, MessageSink sink, bool initializing) {
-    const std::string auth = co_await authorization();
+    // Every request comes here: no coroutine for authorization() unless the
+    // bridge's own credential is in play. (An if, not `?:`: GCC 12 miscompiles
+    // co_await inside a conditional expression; it freed an invalid pointer.)
+    std::string auth = authorization_;
+    if (uses_own_credentials()) auth = co_await authorization();
     auto req = make_request(http::verb::post, extra, auth, !initializing);
     req.set(http::field::content_type, "application/json");
     req.set(http::field::accept, "application/json, text/event-stream");
