@@ -1,7 +1,7 @@
 // Closed-loop load generator for tools/call over Streamable HTTP.
 //
-//   mcp-loadgen --url http://127.0.0.1:PORT/mcp --mode modern|legacy
-//               --concurrency N --requests TOTAL --max-seconds S --tool NAME
+//   mcp-loadgen --url http://127.0.0.1:PORT/mcp --mode modern|legacy|session-per-request
+//               --concurrency N --requests TOTAL --max-seconds S --tool NAME [--arguments JSON]
 //
 // modern: stateless 2026-07-28 requests (per-request _meta and the
 //         MCP-Protocol-Version / Mcp-Method / Mcp-Name headers), as a client
@@ -9,6 +9,11 @@
 // legacy: each worker first opens its own 2025-11-25 session (initialize,
 //         notifications/initialized, Mcp-Session-Id), as a client talking to
 //         the upstream directly would.
+// session-per-request: what a stateless gateway without a session pool does
+//         to a 2025-11-25 upstream for each call it forwards: initialize,
+//         notifications/initialized, tools/call, DELETE of the session. One
+//         "request" (and its latency) is that whole sequence; the connection
+//         is kept alive across sequences, which only favours this mode.
 // Each worker keeps one keep-alive connection and sends its next request when
 // the previous answer is complete. A server that ends the connection after an
 // answer (`Connection: close`, e.g. nginx after keepalive_requests) is not an
@@ -46,6 +51,7 @@ struct Options {
   std::string target = "/mcp";
   std::string mode = "modern";
   std::string tool = "test_simple_text";
+  json arguments = json::object();  // the tool's arguments, the same in every call
   int concurrency = 1;
   long requests = 1000;
   double max_seconds = 10;
@@ -68,10 +74,13 @@ struct Shared {
   }
 };
 
-// What kind of failure an answer is, or "" for a tools/call result.
+// What kind of failure an answer is, or "" for a tools/call result. A result
+// with isError (an unknown tool, arguments the tool rejects) is a failure too:
+// a run calling a tool wrongly must not pass for a fast one.
 std::string error_kind(const http::response<http::string_body>& res) {
   if (res.result() != http::status::ok) return "http_" + std::to_string(res.result_int());
-  if (res.body().find("\"result\"") != std::string::npos) return "";
+  if (res.body().find("\"result\"") != std::string::npos)
+    return res.body().find("\"isError\":true") == std::string::npos ? "" : "tool_error";
   // JSON, or an SSE stream whose last data line is the answer.
   auto body = std::string_view(res.body());
   if (auto data = body.rfind("data: "); data != std::string_view::npos) body = body.substr(data + 6);
@@ -105,7 +114,7 @@ http::request<http::string_body> make_request(const Options& opt, const json& bo
 // the id, so the body is built once and the id spliced in (the load generator
 // shares the cores with what it measures; it should cost little per request).
 json tool_call_without_id(const Options& opt, bool modern) {
-  json params = {{"name", opt.tool}, {"arguments", json::object()}};
+  json params = {{"name", opt.tool}, {"arguments", opt.arguments}};
   if (modern) {
     params["_meta"] = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
                        {"io.modelcontextprotocol/clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}},
@@ -126,10 +135,42 @@ class ToolCallRequest {
     req_.prepare_payload();
     return req_;
   }
+  void set_session(const std::string& session_id) { req_.set("Mcp-Session-Id", session_id); }
 
  private:
   http::request<http::string_body> req_;
   std::string tail_;
+};
+
+// The requests that open and end a 2025-11-25 session, built once per worker:
+// only the Mcp-Session-Id header changes from one session to the next.
+class SessionRequests {
+ public:
+  explicit SessionRequests(const Options& opt)
+      : initialize_(make_request(opt,
+                                 {{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
+                                  {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
+                                              {"clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}}}}},
+                                 "", false)),
+        initialized_(make_request(opt, {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, "", false)),
+        delete_(http::verb::delete_, opt.target, 11) {
+    delete_.set(http::field::host, opt.host + ":" + opt.port);
+    delete_.set("MCP-Protocol-Version", "2025-11-25");
+    delete_.keep_alive(true);
+    delete_.prepare_payload();
+  }
+  const http::request<http::string_body>& initialize() const { return initialize_; }
+  const http::request<http::string_body>& initialized(const std::string& session_id) {
+    initialized_.set("Mcp-Session-Id", session_id);
+    return initialized_;
+  }
+  const http::request<http::string_body>& end(const std::string& session_id) {
+    delete_.set("Mcp-Session-Id", session_id);
+    return delete_;
+  }
+
+ private:
+  http::request<http::string_body> initialize_, initialized_, delete_;
 };
 
 // Sends one request and reads the whole answer (JSON or a complete SSE stream).
@@ -142,6 +183,46 @@ asio::awaitable<http::response<http::string_body>> exchange(beast::tcp_stream& s
   co_return parser.release();
 }
 
+// What came of an exchange or a sequence of them: the error kind ("" when
+// all went well) and whether the server keeps the connection open.
+struct Outcome {
+  std::string error;
+  bool keep_alive = true;
+};
+
+// initialize, then notifications/initialized. The session id, or the error
+// (e.g. "initialize_http_503": the server's session limit). A server that
+// closes the connection after initialize gets no notifications/initialized.
+asio::awaitable<Outcome> open_session(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      SessionRequests& requests, std::string& session_id) {
+  auto res = co_await exchange(stream, buffer, requests.initialize());
+  session_id = std::string(res["Mcp-Session-Id"]);
+  if (res.result() != http::status::ok || session_id.empty())
+    co_return Outcome{"initialize_http_" + std::to_string(res.result_int()), res.keep_alive()};
+  if (!res.keep_alive()) co_return Outcome{"", false};
+  auto ack = co_await exchange(stream, buffer, requests.initialized(session_id));
+  if (ack.result() != http::status::accepted && ack.result() != http::status::ok)
+    co_return Outcome{"initialized_http_" + std::to_string(ack.result_int()), ack.keep_alive()};
+  co_return Outcome{"", ack.keep_alive()};
+}
+
+// The session-per-request sequence: a session of its own for one tools/call,
+// ended with DELETE.
+asio::awaitable<Outcome> call_in_own_session(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             SessionRequests& requests, ToolCallRequest& call, long id) {
+  std::string session_id;
+  auto opened = co_await open_session(stream, buffer, requests, session_id);
+  if (!opened.error.empty() || !opened.keep_alive) co_return opened;
+  call.set_session(session_id);
+  auto res = co_await exchange(stream, buffer, call.with_id(id));
+  Outcome out{error_kind(res), res.keep_alive()};
+  if (!out.keep_alive) co_return out;
+  auto ended = co_await exchange(stream, buffer, requests.end(session_id));
+  if (out.error.empty() && ended.result() != http::status::ok) out.error = "delete_http_" + std::to_string(ended.result_int());
+  out.keep_alive = ended.keep_alive();
+  co_return out;
+}
+
 bool more_to_do(const Shared& shared) {
   return shared.issued < shared.opt.requests && Clock::now() < shared.deadline;
 }
@@ -152,6 +233,7 @@ bool more_to_do(const Shared& shared) {
 asio::awaitable<void> run_connection(Shared& shared, std::string& session_id, long& next_id) {
   const Options& opt = shared.opt;
   bool modern = opt.mode == "modern";
+  bool per_request = opt.mode == "session-per-request";
   auto ex = co_await asio::this_coro::executor;
   beast::tcp_stream stream(ex);
   beast::flat_buffer buffer;
@@ -160,33 +242,34 @@ asio::awaitable<void> run_connection(Shared& shared, std::string& session_id, lo
   co_await stream.async_connect(endpoints, asio::use_awaitable);
   stream.socket().set_option(asio::ip::tcp::no_delay(true));
 
-  if (!modern && session_id.empty()) {  // a legacy client opens its own session first
-    json init = {{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-                 {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
-                             {"clientInfo", {{"name", "mcp-loadgen"}, {"version", "1"}}}}}};
-    auto res = co_await exchange(stream, buffer, make_request(opt, init, "", false));
-    session_id = std::string(res["Mcp-Session-Id"]);
-    if (res.result() != http::status::ok || session_id.empty()) {  // e.g. 503: the server's session limit
-      shared.error("initialize_http_" + std::to_string(res.result_int()));
+  SessionRequests session_requests(opt);
+  if (opt.mode == "legacy" && session_id.empty()) {  // a legacy client opens its own session first
+    auto opened = co_await open_session(stream, buffer, session_requests, session_id);
+    if (!opened.error.empty()) {
+      shared.error(opened.error);
       throw std::runtime_error("initialize failed");  // ends this worker (failed_workers)
     }
-    json initialized = {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}};
-    auto ack = co_await exchange(stream, buffer, make_request(opt, initialized, session_id, false));
-    if (!res.keep_alive() || !ack.keep_alive()) co_return;  // the server closes: reconnect, same session
+    if (!opened.keep_alive) co_return;  // the server closes: reconnect, same session
   }
   ToolCallRequest request(opt, session_id, modern);
   while (more_to_do(shared)) {
     ++shared.issued;
     auto start = Clock::now();
     stream.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.request_timeout)));
-    auto res = co_await exchange(stream, buffer, request.with_id(next_id++));
+    Outcome outcome;
+    if (per_request) {
+      outcome = co_await call_in_own_session(stream, buffer, session_requests, request, next_id++);
+    } else {
+      auto res = co_await exchange(stream, buffer, request.with_id(next_id++));
+      outcome = {error_kind(res), res.keep_alive()};
+    }
     auto us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-    if (auto kind = error_kind(res); !kind.empty()) {
-      shared.error(kind);
+    if (!outcome.error.empty()) {
+      shared.error(outcome.error);
     } else {
       shared.latencies_us.push_back(us);
     }
-    if (!res.keep_alive()) {  // Connection: close after a complete answer: the worker reconnects
+    if (!outcome.keep_alive) {  // Connection: close after a complete answer: the worker reconnects
       if (more_to_do(shared)) ++shared.reconnects;
       co_return;
     }
@@ -224,9 +307,13 @@ int main(int argc, char** argv) {
   std::string url;
   CLI::App app{"Closed-loop tools/call load generator for MCP Streamable HTTP (loopback only)"};
   app.add_option("--url", url, "MCP endpoint, http://127.0.0.1:PORT/mcp")->required();
-  app.add_option("--mode", opt.mode, "modern (2026-07-28 stateless) or legacy (2025-11-25 sessions)")
-      ->check(CLI::IsMember({"modern", "legacy"}));
-  app.add_option("--tool", opt.tool, "tool to call (no arguments)");
+  app.add_option("--mode", opt.mode,
+                 "modern (2026-07-28 stateless), legacy (2025-11-25, a session per client) or "
+                 "session-per-request (2025-11-25: initialize, initialized, tools/call, DELETE for each call)")
+      ->check(CLI::IsMember({"modern", "legacy", "session-per-request"}));
+  app.add_option("--tool", opt.tool, "tool to call");
+  std::string arguments = "{}";
+  app.add_option("--arguments", arguments, "the tool's arguments, a JSON object (default {})");
   app.add_option("--concurrency", opt.concurrency, "concurrent clients")->check(CLI::Range(1, 1024));
   app.add_option("--requests", opt.requests, "total requests (upper bound)")->check(CLI::Range(1L, 10'000'000L));
   app.add_option("--max-seconds", opt.max_seconds, "time bound")->check(CLI::Range(0.1, 86400.0));
@@ -234,6 +321,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 3600.0));
   app.add_flag("--keep-going", opt.keep_going, "reconnect after a connection failure (counted as an error)");
   CLI11_PARSE(app, argc, argv);
+  opt.arguments = json::parse(arguments, nullptr, false);
+  if (!opt.arguments.is_object()) {
+    std::fprintf(stderr, "mcp-loadgen: --arguments must be a JSON object\n");
+    return 2;
+  }
 
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed || parsed->scheme() != "http") {
