@@ -6,7 +6,10 @@
 # load from mcp-loadgen, at each concurrency, for every round. CPU per request
 # is the bridge's utime+stime from /proc/PID/stat around the measurement,
 # divided by the answered requests; on a machine shared with other work, read
-# the ranges over rounds, not one figure.
+# the ranges over rounds, not one figure, and the B/A ratios of each round (A
+# and B measured seconds apart) with their median. The allocator A/B: the same
+# tree linked twice (cmake -DMCP_ALLOCATOR=system, then =jemalloc: only the
+# link of mcp-bridge changes), README "Benchmark".
 # Env: AB_SECONDS (per measurement, default 4), AB_ROUNDS (default 4),
 #      AB_CONCURRENCY (default "1 16"), AB_TOOL (default test_simple_text),
 #      AB_OUT (directory for logs and raw.jsonl; default a new one under $TMPDIR),
@@ -73,6 +76,13 @@ for (const c of [...new Set(runs.map((x) => x.c))]) {
     const errors = xs.reduce((n, x) => n + (x.result.errors || 0), 0);
     console.log(`c=${String(c).padStart(3)} ${side}: CPU/request µs [${fmt(xs.map(cpu))}] median ${Math.round(median(xs.map(cpu)))}` +
       ` | rps [${fmt(xs.map((x) => x.result.rps))}] | p50 µs [${fmt(xs.map((x) => x.result.p50_us))}] | errors ${errors}`);
+  }
+  // B against A round by round (measured seconds apart: a neighbour's load shifts both alike).
+  const pairs = [...new Set(runs.map((x) => x.round))].map((r) => runs.filter((x) => x.c === c && x.round === r))
+    .map((xs) => [xs.find((x) => x.side === "A"), xs.find((x) => x.side === "B")]).filter(([a, b]) => a && a.result && b && b.result);
+  for (const [what, f] of [["CPU/request", cpu], ["rps", (x) => x.result.rps], ["p50", (x) => x.result.p50_us]]) {
+    const ratios = pairs.map(([a, b]) => f(b) / f(a));
+    console.log(`c=${String(c).padStart(3)} B/A ${what} per round [${ratios.map((v) => v.toFixed(2)).join(" ")}] median ${median(ratios).toFixed(2)}`);
   }
 }
 EOF
