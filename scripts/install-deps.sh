@@ -15,6 +15,7 @@ PACKAGES=(
   libboost-url1.81-dev        # URL parsing (upstream URLs, load generator)
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libssl-dev ca-certificates  # HMAC, base64, TLS to https upstreams
+  libjemalloc-dev             # mcp-bridge's malloc (CMake MCP_ALLOCATOR=jemalloc; why: README, Benchmark)
   openssl                     # the CLI: certificates made at run time by tests/auth/resource_server_auth_code.sh
   libcjose-dev libjansson-dev  # JOSE: JWS signature checks of access tokens (auth/jwt_verify.hpp); jansson for cjose.pc
   libgtest-dev libgmock-dev
