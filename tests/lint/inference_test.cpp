@@ -637,6 +637,43 @@ TEST(Inference, FunctionNamedForTheFeatureNextToItsApisInItsNamespaceCounts) {
   EXPECT_EQ(lines_of(found, "sampling"), (std::vector<unsigned>{10, 20, 30, 72}));
 }
 
+// A variable holding what a feature API returns (`auto cb =
+// create_sampling_callback(opts); Json out = cb(params);`) is used where the
+// feature is: its uses count at medium confidence even when the API is tied by
+// its name and scope (confidence 60), not only when it holds a seed.
+TEST(Inference, UsesOfAVariableHoldingAnApisResultCount) {
+  Builder b;
+  b.fn("c:a", "select_model", 10, 12, 1).qualified = "app::sampling::select_model";
+  b.fn("c:b", "to_result", 20, 22, 1).qualified = "app::sampling::to_result";
+  b.fn("c:make", "create_sampling_callback", 30, 32, 1).qualified = "app::sampling::create_sampling_callback";
+  b.fn("c:test", "test_callback", 70, 80);
+  b.local("c:cb", "cb", "c:test", 72);
+  b.idx.calls.insert(index::CallFact{"c:test", "c:make", "", 1, false, "c:cb", Loc{b.file, 72, 3}});
+  ref(b, "c:cb", "c:test", 75);  // Json out = cb(params);
+  const auto found = infer(b.idx, {field_seed(b, "sampling", 11), field_seed(b, "sampling", 21)});
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 20, 30, 72, 75}));
+}
+
+// Variables of an alias that a feature API returns count where they are
+// used at medium confidence when the alias is named for the feature
+// (`SamplingHandlerResult result = handler(params); if (holds_alternative(result))`);
+// an alias of another name (a `Callback` the program's logger reuses) stays low.
+TEST(Inference, VariablesOfAnAliasNamedForTheFeatureCountWhereUsed) {
+  Builder b;
+  b.fn("c:api", "create_message", 10, 12).type_usrs = {"c:Result"};
+  type(b, "c:Result", "SamplingHandlerResult", 5).aliased = {"c:Json"};
+  type(b, "c:Callback", "Callback", 6).aliased = {"c:Result"};  // a feature type by what it names
+  b.fn("c:user", "run", 20, 30);
+  b.local("c:r", "result", "c:user", 21).type_usrs = {"c:Result"};
+  b.local("c:cb", "callback", "c:user", 22).type_usrs = {"c:Callback"};
+  ref(b, "c:r", "c:user", 24);
+  ref(b, "c:cb", "c:user", 26);
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:api")});
+  const auto sure = lines_of(found, "sampling", inference::kMediumConfidence);
+  EXPECT_NE(std::find(sure.begin(), sure.end(), 24u), sure.end());
+  EXPECT_EQ(std::find(sure.begin(), sure.end(), 26u), sure.end());
+}
+
 // Inside a converter, a local initialised from one of the feature's fields
 // (`const auto& mp = params["modelPreferences"]`) carries it where it is used;
 // a local on a field seed's line in a long setup function does not.
@@ -879,6 +916,150 @@ TEST(Inference, MethodsOfOneFamilyAreOneConcern) {
   const auto lines = lines_of(infer(b.idx, seeds), "roots");
   EXPECT_NE(std::find(lines.begin(), lines.end(), 10u), lines.end());  // declares the roots API
   EXPECT_EQ(std::find(lines.begin(), lines.end(), 40u), lines.end());  // the dispatcher's declaration stays silent
+}
+
+}  // namespace
+
+namespace {
+
+// A project's own method under a feature's prefix ("sampling/request",
+// "notifications/sampling") is the feature's method once a rule found a
+// standard method of that family in the project: it is reported where
+// written. A prefix that is no feature word ("tools/sampling"), or a family no
+// rule found in the project ("roots/changed" without roots/list), stays silent.
+TEST(Inference, ProjectsOwnMethodsOfAFeaturesFamilyCountWhereWritten) {
+  Builder b;
+  b.fn("c:std", "send_create_message", 10, 12);
+  b.fn("c:own", "forward_sampling_request", 20, 22);
+  b.fn("c:note", "on_notification", 30, 32);
+  b.fn("c:tools", "call_tool", 40, 42);
+  b.fn("c:roots", "on_roots", 50, 52);
+  auto literal = [&](const std::string& in, const std::string& value, unsigned line) {
+    b.idx.method_literals.insert(index::MethodLiteralFact{in, value, Loc{b.file, line, 5}});
+  };
+  literal("c:own", "sampling/request", 21);
+  literal("c:note", "notifications/sampling", 31);
+  literal("c:tools", "tools/sampling", 41);
+  literal("c:roots", "roots/changed", 51);
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:std")});
+  // 20: forward_sampling_request is named for the feature; on_notification
+  // (30) holds the line but is no API for it (a test sends such methods among others).
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 20, 21, 31}));
+  EXPECT_TRUE(lines_of(found, "roots").empty());
+  const auto it = std::find_if(found.begin(), found.end(), [](const auto& f) { return f.at.line == 21; });
+  ASSERT_NE(it, found.end());
+  EXPECT_EQ(inference::explain(*it, [](Loc l) { return "a.cpp:" + std::to_string(l.line); }),
+            "sends or handles sampling/request, a sampling method, which shares the prefix of sampling/createMessage at a.cpp:11");
+}
+
+// `make_handler_with_sampling(app) { return [&](const Json& m) { ... caps
+// {"sampling", {}} ... }; }`: the lambda dispatches every method (a dispatcher,
+// no API), but the function named for the feature that makes it is the
+// feature's API, with its declarations and calls. The same factory under
+// another name is silent.
+TEST(Inference, FactoryNamedForTheFeatureWhoseLambdaHoldsItsAnchorIsAnApi) {
+  Builder b;
+  b.fn("c:make", "make_handler_with_sampling", 10, 40, 1);
+  b.fn("c:plain", "make_handler", 50, 80, 1);
+  auto lambda = [&](const std::string& usr, unsigned begin, unsigned end) {
+    auto& l = b.fn(usr, "(lambda)", begin, end, 1);
+    l.is_lambda = true;
+  };
+  lambda("lambda@12", 12, 38);
+  lambda("lambda@52", 52, 78);
+  b.fn("c:main_setup", "serve", 90, 95);
+  b.call("c:main_setup", "c:make", 91);
+  b.call("c:main_setup", "c:plain", 92);
+  std::vector<inference::Seed> seeds{b.key_seed("sampling", 20), b.key_seed("sampling", 60),
+                                     b.seed("roots", 25, "lambda@12", "roots/list"), b.seed("roots", 65, "lambda@52", "roots/list")};
+  seeds[0].anchor = seeds[1].anchor = "capability";
+  const auto found = infer(b.idx, seeds);
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{10, 91}));
+}
+
+// `request["tools"] = convert_tools(params["tools"])` in a sampling API: the
+// function it hands the field to (or whose result it stores as the field),
+// named for that field and called by the feature's APIs only, converts it:
+// declared where it is, with its keys that are the feature's fields ("mode",
+// not "name"); what it returns is the other protocol's (its holder's uses are
+// silent). A helper named for the field but shared with other code, or one not
+// named for it, stays silent.
+TEST(Inference, ConverterOfAFeatureFieldHandedToItCounts) {
+  Builder b;
+  b.fn("c:api", "create_message", 10, 20, 1);
+  b.fn("c:conv", "convert_mcp_tools", 30, 40, 1);
+  b.fn("c:shared", "parse_tools", 50, 55, 1);
+  b.fn("c:other", "list_tools", 60, 65);
+  b.fn("c:norm", "normalize", 70, 75, 1);
+  auto call_at = [&](const std::string& caller, const std::string& callee, unsigned line, unsigned column) {
+    b.idx.calls.insert(index::CallFact{caller, callee, "", 1, false, "", Loc{b.file, line, column}});
+  };
+  auto key = [&](const std::string& in, const std::string& value, unsigned line, unsigned column) {
+    b.idx.key_literals.insert(index::KeyLiteralFact{in, Loc{b.file, line, column}, value});
+  };
+  call_at("c:api", "c:conv", 14, 30);
+  key("c:api", "tools", 14, 20);  // request["tools"] =
+  key("c:api", "tools", 14, 50);  // convert_mcp_tools(params["tools"])
+  call_at("c:api", "c:shared", 15, 30);
+  key("c:api", "tools", 15, 50);
+  call_at("c:other", "c:shared", 61, 5);
+  call_at("c:api", "c:norm", 16, 30);
+  key("c:api", "tools", 16, 50);
+  key("c:conv", "mode", 33, 20);
+  key("c:conv", "name", 34, 20);
+  // request["messages"] = build_messages(params): the field written with its result.
+  b.fn("c:build", "build_messages", 80, 90, 1);
+  call_at("c:api", "c:build", 17, 30);
+  key("c:api", "messages", 17, 15);
+  key("c:build", "role", 84, 20);
+  // Json tc = convert_mcp_tools(...): a holder of the converter's result is the other protocol's value.
+  b.local("c:tc", "tc", "c:api", 14);
+  b.idx.calls.erase(index::CallFact{"c:api", "c:conv", "", 1, false, "", Loc{b.file, 14, 30}});
+  b.idx.calls.insert(index::CallFact{"c:api", "c:conv", "", 1, false, "c:tc", Loc{b.file, 14, 30}});
+  ref(b, "c:tc", "c:api", 19);
+  const auto found = infer(b.idx, {b.seed("sampling", 11, "c:api")});
+  const auto sure = lines_of(found, "sampling", inference::kMediumConfidence);
+  auto has = [&](unsigned line) { return std::find(sure.begin(), sure.end(), line) != sure.end(); };
+  EXPECT_TRUE(has(30));
+  EXPECT_TRUE(has(33));
+  EXPECT_TRUE(has(80));
+  EXPECT_TRUE(has(84));
+  for (const auto& f : found)  // line 19 may be a line of the API's body, but not a use of what the converter returned
+    if (f.at.line == 19) EXPECT_EQ(f.summary.find("uses tc"), std::string::npos);
+  EXPECT_FALSE(has(34));
+  EXPECT_FALSE(has(50));
+  EXPECT_FALSE(has(70));
+}
+
+// A capabilities parser mixing features (a dispatcher): the member set in a
+// capability's branch makes the getter named for the feature that reads it
+// the capability's accessor (`supports_roots() { return supports_roots_; }`,
+// declared and called), and a local named for the feature on the capability
+// key's line (`const auto& sampling = caps["sampling"];`) holds it where used.
+TEST(Inference, CapabilityGettersAndLocalsOfACapabilitiesParserCount) {
+  Builder b;
+  b.fn("c:parse", "set_capabilities", 10, 30, 1);
+  auto& member = b.idx.vars["c:Session@supports_roots_"];
+  member.usr = "c:Session@supports_roots_";
+  member.name = "supports_roots_";
+  member.owner = "c:Session";
+  member.is_field = true;
+  member.decls.insert(Loc{b.file, 40, 5});
+  ref(b, "c:Session@supports_roots_", "c:parse", 13);
+  b.fn("c:get", "supports_roots", 50, 53);
+  ref(b, "c:Session@supports_roots_", "c:get", 52);
+  b.fn("c:test", "test_session", 60, 80);
+  b.call("c:test", "c:get", 70);
+  b.local("c:parse@sampling", "sampling", "c:parse", 20, 5);
+  ref(b, "c:parse@sampling", "c:parse", 21);
+  auto roots = b.key_seed("roots", 12);
+  auto sampling = b.key_seed("sampling", 20);
+  roots.anchor = sampling.anchor = "capability";
+  sampling.at.column = 30;  // const auto& sampling = caps["sampling"];
+  const auto found = infer(b.idx, {roots, sampling});
+  const auto r = lines_of(found, "roots", inference::kMediumConfidence);
+  for (unsigned line : {40u, 50u, 70u}) EXPECT_NE(std::find(r.begin(), r.end(), line), r.end()) << line;
+  EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{20, 21}));
 }
 
 }  // namespace

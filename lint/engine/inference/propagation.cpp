@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "engine/inference/method_family.hpp"
 #include "engine/inference/named_for_feature.hpp"
 #include "engine/inference/vocabulary.hpp"
 
@@ -19,16 +20,6 @@ using index::Loc;
 using index::ProjectIndex;
 using index::TypeFact;
 using index::VarFact;
-
-// A method's family: its first segment after `notifications/` ("roots" for
-// roots/list, notifications/roots/list_changed and roots/list_changed_count).
-// A function handling many methods of one family is that family's code, not a
-// dispatcher.
-std::string method_family(const std::string& method) {
-  std::string_view m = method;
-  if (m.starts_with("notifications/")) m.remove_prefix(std::string_view("notifications/").size());
-  return std::string(m.substr(0, m.find('/')));
-}
 
 // Confidence of each kind of evidence (0..100).
 constexpr int kSeedApi = 85;          // a function holding a seed: its declarations and calls
@@ -47,6 +38,10 @@ constexpr int kHint = 35;             // a name carrying the feature's word, in 
 constexpr int kHandler = 80;          // a function a dispatcher calls, or a registration names, for the feature's method
 constexpr int kTiedName = 60;         // a callee or member named for the feature that a feature API calls or uses
 constexpr int kSeedVariable = 65;     // a local variable whose initializer holds a seed
+// A variable initialised from an API's call (`auto cb = get_sampling_callback();`)
+// holds what the call returns: its uses (`if (cb) return cb(params);`) are one
+// step from the call, as sure as a caller's line.
+constexpr int kHolderCost = 10;
 constexpr std::size_t kGenericCallers = 12;  // a function called from more places is plumbing (a logger, a sender)
 constexpr int kMinConfidence = 20;
 constexpr unsigned kMaxLambdaLines = 15;  // a lambda calling an API is its handler up to this size
@@ -79,6 +74,9 @@ struct Evidence {
   // A lambda handed to an API named for the feature (`set_sampling_callback([&](const Json& in) {...})`):
   // the feature's handler by construction, so its short body is the feature's line by line.
   bool handed = false;
+  // Converts one of the feature's fields for another protocol (field_converters):
+  // what it returns is that protocol's value (an LLM provider's tool_choice), not the feature's.
+  bool field_converter = false;
 };
 
 // Innermost function definition holding each line, per file.
@@ -176,6 +174,7 @@ class FeatureInference {
       bool changed = false;
       changed |= override_closure();
       changed |= named_callees();
+      changed |= field_converters();
       changed |= level_tables();
       changed |= capability_fields();
       changed |= tied_members();
@@ -233,7 +232,10 @@ class FeatureInference {
       bool fields = false;
       for (const Seed* s : seeds) {
         if (s->feature != f()) continue;
-        api = api || method_lines_.count(std::make_pair(s->at.file, s->at.line));
+        // A project's own method of the feature's family (method_family.hpp)
+        // marks its line, not its function: a test sending it once among
+        // other requests is no API.
+        api = api || (method_lines_.count(std::make_pair(s->at.file, s->at.line)) && s->anchor != kFamilyAnchor);
         fields = fields || s->anchor == "field";
       }
       // A converter of the feature's messages is short, or declared where the
@@ -249,6 +251,34 @@ class FeatureInference {
                                             method_lines_.count(std::make_pair(s->at.file, s->at.line)))))
           best = s;
       if (best) add(apis_, usr, Evidence{field_api ? kFieldApi : kSeedApi, 0, {Step{best->at, best->what}}, field_api});
+    }
+    named_factories();
+  }
+
+  // A function named for the feature whose own body holds none of its
+  // anchors, but whose lambda dispatching many methods does
+  // (`make_mcp_handler_with_sampling(app) { return [&](const Json& message)
+  // { ... {"sampling", {}} ... }; }`): the factory of a handler that speaks
+  // the feature among others is the feature's API, as its name says.
+  void named_factories() {
+    for (const auto& [usr, fn] : idx_.functions) {
+      if (!fn.has_body || fn.is_lambda || apis_.count(usr) || seeds_in_.count(usr) || entry_point(fn) ||
+          !has_hint_word(fn.name, v_))
+        continue;
+      auto lambdas = lines_.lambdas_in.find(fn.body_begin.file);
+      if (lambdas == lines_.lambdas_in.end()) continue;
+      const Seed* anchor = nullptr;
+      for (const FunctionFact* l : lambdas->second) {
+        // A lambda holding the feature's anchors without dispatching others is an API of its own.
+        if (l->body_begin.line < fn.body_begin.line || l->body_end > fn.body_end || !dispatchers_.count(l->usr)) continue;
+        if (auto s = seeds_in_.find(l->usr); s != seeds_in_.end())
+          for (const Seed* seed : s->second)
+            if (seed->feature == f() && (!anchor || seed->at < anchor->at)) anchor = seed;
+      }
+      if (!anchor) continue;
+      Evidence e{kSeedApi - 5, 0, {Step{anchor->at, anchor->what + " in a lambda it makes"}}};
+      e.named_only = true;  // what it takes (the application, a session lookup) is the handler's, not the feature's
+      add(apis_, usr, std::move(e));
     }
   }
 
@@ -381,6 +411,50 @@ class FeatureInference {
     bool changed = false;
     for (auto& [usr, e] : found) changed |= add(apis_, usr, std::move(e));
     return changed;
+  }
+
+  // A function a feature API hands one of the feature's message fields to, or
+  // whose result it stores as one, named for that field (`request["tools"] =
+  // convert_mcp_tools_to_openai(params["tools"])`, `request["messages"] =
+  // build_anthropic_messages(params)`), and
+  // called by the feature's APIs only: the converter of that field, a field
+  // API (its keys that are the feature's fields count). A helper shared with
+  // other code (`parse_content_block(m["content"])` for every result) is not.
+  bool field_converters() {
+    std::vector<std::pair<std::string, Evidence>> found;
+    for (const auto& [usr, e] : apis_) {
+      if (e.depth > 1) continue;
+      auto calls = lines_.calls_from.find(usr);
+      if (calls == lines_.calls_from.end()) continue;
+      for (const CallFact* c : calls->second) {
+        auto fn = idx_.functions.find(c->callee);
+        if (c->callee.empty() || apis_.count(c->callee) || fn == idx_.functions.end() || !fn->second.has_body ||
+            is_plumbing(c->callee, fn->second) || !called_by_apis_only(c->callee))
+          continue;
+        const auto words = identifier_words(fn->second.name);
+        for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{c->at.file, c->at.line, 0}, {}});
+             k != idx_.key_literals.end() && k->in_function == usr && k->at.file == c->at.file && k->at.line == c->at.line; ++k) {
+          if (!listed(v_.fields, k->value) || !listed(words, schema_spelling(k->value))) continue;
+          Evidence ce{kFieldApi - 5, e.depth, with_step(Step{c->at, "converts the field \"" + k->value + "\" for " +
+                                                                       idx_.functions.at(usr).qualified}, e.via)};
+          ce.fields_only = true;
+          ce.field_converter = true;
+          found.emplace_back(c->callee, std::move(ce));
+          break;
+        }
+      }
+    }
+    bool changed = false;
+    for (auto& [usr, e] : found) changed |= add(apis_, usr, std::move(e));
+    return changed;
+  }
+
+  bool called_by_apis_only(const std::string& usr) const {
+    auto it = calls_to_.find(usr);
+    if (it == calls_to_.end()) return false;
+    for (const CallFact* c : it->second)
+      if (!apis_.count(c->caller)) return false;
+    return true;
   }
 
   // A table of the MCP log level names (`constexpr std::array kLevels = {"debug",
@@ -527,7 +601,14 @@ class FeatureInference {
           break;
         }
     std::vector<std::pair<std::string, Evidence>> found;
-    for (const auto& [vusr, te] : tied_vars_) {
+    // A function named for the feature reading a capability member
+    // (`supports_roots() { return supports_roots_; }`) answers whether the
+    // capability is there: the capability's accessor.
+    std::vector<std::pair<std::string, const Evidence*>> tied;
+    for (const auto* members : {&tied_vars_, &fields_})
+      for (const auto& [vusr, te] : *members) tied.emplace_back(vusr, &te);
+    for (const auto& [vusr, tep] : tied) {
+      const Evidence& te = *tep;
       if (te.depth >= opt_.max_depth) continue;
       auto it = refs_to_.find(vusr);
       if (it == refs_to_.end()) continue;
@@ -553,7 +634,8 @@ class FeatureInference {
       auto it = lines_.lambdas_in.find(fn.body_begin.file);
       if (it == lines_.lambdas_in.end()) continue;
       for (const FunctionFact* l : it->second)
-        if (l->body_begin.line >= fn.body_begin.line && l->body_end <= fn.body_end && !apis_.count(l->usr))
+        if (l->body_begin.line >= fn.body_begin.line && l->body_end <= fn.body_end && !apis_.count(l->usr) &&
+            !dispatchers_.count(l->usr))  // a handler of every method it makes (named_factories) is no part of one feature
           found.emplace_back(l->usr, e);
     }
     bool changed = false;
@@ -884,13 +966,14 @@ class FeatureInference {
     }
     for (const auto& [usr, e] : apis_) {
       const FunctionFact& api = idx_.functions.at(usr);
+      if (e.field_converter) continue;
       for_each_call(usr, api, [&](const CallFact& c, int cost) {
         if (c.initializes.empty()) return;
         auto v = idx_.vars.find(c.initializes);
         const std::string name = v == idx_.vars.end() ? std::string("a variable") : v->second.name;
         std::vector<Step> via{Step{c.at, "holds the result of " + api.qualified}};
         via.insert(via.end(), e.via.begin(), e.via.end());
-        report_refs(c.initializes, e.confidence - 20 - cost, "uses " + name, via);
+        report_refs(c.initializes, e.confidence - kHolderCost - cost, "uses " + name, via);
       });
     }
   }
@@ -1040,8 +1123,10 @@ class FeatureInference {
         if (te == types_.end()) continue;
         const TypeFact& type = idx_.types.at(t);
         const std::string what = v.name + " of type " + type.name;
-        // An alias (a callback type) is reused for other purposes more often than a record.
-        const int alias_cost = type.aliased.empty() ? 0 : 10;
+        // An alias (a callback type) is reused for other purposes more often
+        // than a record, unless it is named for the feature (`SamplingHandlerResult`):
+        // then it is the feature's as much as a record of that name.
+        const int alias_cost = type.aliased.empty() || has_hint_word(type.name, v_) ? 0 : 10;
         for (Loc d : v.decls) emit(d, te->second.confidence - 10 - alias_cost, "declares " + what, te->second.via);
         report_refs(vusr, te->second.confidence - 20 - alias_cost, "uses " + what, te->second.via);
         break;
@@ -1185,13 +1270,15 @@ class FeatureInference {
   // kLogMessage, ...)`): its uses carry the feature's message.
   void report_seed_variables() {
     for (const auto& [usr, seeds] : seeds_in_) {
-      if (dispatchers_.count(usr)) continue;
+      const bool dispatcher = dispatchers_.count(usr) > 0;
       for (const Seed* s : seeds) {
         // A method string makes a message; a capability key in a capabilities
         // object does not. Inside a feature API, a local initialised from one
         // of the feature's fields (`const auto& mp = params["modelPreferences"]`)
-        // holds that field's value.
-        if (s->feature != f()) continue;
+        // holds that field's value. In a dispatcher (a function mixing
+        // features: a capabilities parser) only a local named for the feature
+        // on its capability key's line is the feature's.
+        if (s->feature != f() || (dispatcher && s->anchor != "capability")) continue;
         if (!method_lines_.count(std::make_pair(s->at.file, s->at.line))) {
           if (s->anchor == "field" && apis_.count(usr))
             for (const VarFact* v : locals_initialised_at(usr, s->at))
@@ -1291,8 +1378,12 @@ class FeatureInference {
 
 }  // namespace
 
-std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& seeds, const FeatureCatalog& catalog,
+std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& rule_seeds, const FeatureCatalog& catalog,
                             const InferenceOptions& options) {
+  // The project's own method strings of a feature's family seed it as the rules' do.
+  const std::vector<FamilySeed> family = family_seeds(idx, rule_seeds, catalog);
+  std::vector<Seed> seeds = rule_seeds;
+  for (const auto& fs : family) seeds.push_back(fs.seed);
   // Where each seed lies, and how many protocol concerns each function mixes.
   const BodyLookup bodies(idx);
   std::map<std::string, std::vector<const Seed*>> seeds_in;
@@ -1338,6 +1429,9 @@ std::vector<Inferred> infer(const ProjectIndex& idx, const std::vector<Seed>& se
       FeatureInference(idx, *feature.inference, catalog.capability_words, options, method_lines, seeds_in, dispatchers,
                        type_users, calls_to, calls_by_name, overridden_by, refs_to, lines, raw)
           .run();
+
+  for (const auto& fs : family)
+    raw.push_back(Inferred{fs.seed.feature, fs.seed.at, kFamilyMethodConfidence, fs.seed.what, {fs.family_of}});
 
   // One result per (feature, file, line): the most confident.
   std::map<std::tuple<std::string, std::uint32_t, unsigned>, Inferred> best;

@@ -40,7 +40,7 @@ struct Seed {
   std::string feature;
   index::Loc at;
   std::string what;  // "sends or handles sampling/createMessage" (the rule's message, first clause)
-  std::string anchor;  // the rule's anchor: method, field, capability or empty (rule_pack.hpp)
+  std::string anchor;  // the rule's anchor: method, field, capability or empty (rule_pack.hpp); kFamilyAnchor (method_family.hpp)
 };
 
 struct Step {
