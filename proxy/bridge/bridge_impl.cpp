@@ -344,7 +344,9 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
   const std::string context = context_of(key);
   std::shared_ptr<UpstreamSession> session;
   try {
-    session = co_await pool_->acquire(key, translate::make_initialize_params(meta, opts_.initialize));
+    // The initialize params only when a session must start (see pool::InitializeParams).
+    session = co_await pool_->acquire(
+        key, [&meta, &init = opts_.initialize] { return translate::make_initialize_params(meta, init); });
   } catch (const pool::PoolExhausted& e) {
     spdlog::warn("bridge: {}", e.what());
     co_return error_reply(upstream_error_status(503), id, err::kInternalError,

@@ -143,7 +143,8 @@ void SessionPool::update_size() {
   published_initializing_ = initializing;
 }
 
-asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKey key, json initialize_params) {
+asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKey key,
+                                                                       InitializeParams initialize_params) {
   // The bookkeeping runs on the strand. The caller's cancellation reaches it
   // through `cancel` (see CallerCancellation), not through co_spawn's slot.
   auto cancel = std::make_shared<CallerCancellation>();
@@ -161,7 +162,7 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKe
 }
 
 asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand(
-    SessionKey key, json initialize_params, std::shared_ptr<CallerCancellation> cancel) {
+    SessionKey key, InitializeParams initialize_params, std::shared_ptr<CallerCancellation> cancel) {
   auto self = shared_from_this();
   // Bounded: a session that dies right after its initialize is recreated at most twice.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -215,7 +216,7 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand
     observe::metrics().sessions_started.inc();
     spdlog::info("pool: starting upstream session for {} ({} sessions)", key.describe(), entries_.size());
     // Detached: the shared initialize must not die with whichever caller came first.
-    asio::co_spawn(strand_, start_entry(entry, std::move(initialize_params)), asio::detached);
+    asio::co_spawn(strand_, start_entry(entry, initialize_params.make()), asio::detached);
   }
   throw UpstreamError("upstream session became unusable right after initialize, repeatedly");
 }

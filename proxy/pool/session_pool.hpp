@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <type_traits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -39,6 +40,24 @@ struct PoolOptions {
   std::chrono::milliseconds start_timeout{std::chrono::seconds(30)};
   // Consecutive failed initializes after which the upstream counts as unhealthy.
   int unhealthy_after_failures = 3;
+};
+
+// InitializeRequest params for a session that must start. A request that
+// finds a ready pooled session (nearly every one) needs none, so they can be
+// given as a builder: the pool calls it only when it starts a session, on its
+// strand, before acquire() completes (the builder may refer to the caller's
+// state). Already built params (tests, rare paths) are copied for each start.
+class InitializeParams {
+ public:
+  InitializeParams(json params) : params_(std::move(params)) {}
+  template <class Build>
+    requires std::is_invocable_r_v<json, Build&>
+  InitializeParams(Build build) : build_(std::move(build)) {}
+  json make() const { return build_ ? build_() : params_; }
+
+ private:
+  json params_;
+  std::function<json()> build_;
 };
 
 // Every session is busy and the pool is full.
@@ -63,7 +82,8 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   ~SessionPool();
 
   // Throws upstream::UpstreamError (creation/initialize failed, pool exhausted).
-  boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire(SessionKey key, json initialize_params);
+  boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire(SessionKey key,
+                                                                             InitializeParams initialize_params);
 
   // Shuts every session down and stops the idle timer.
   boost::asio::awaitable<void> shutdown();
@@ -88,7 +108,7 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
               SessionSetup setup, SessionStarted started);
 
   boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire_on_strand(
-      SessionKey key, json initialize_params, std::shared_ptr<CallerCancellation> cancel);
+      SessionKey key, InitializeParams initialize_params, std::shared_ptr<CallerCancellation> cancel);
   boost::asio::awaitable<void> start_entry(std::shared_ptr<Entry> entry, json initialize_params);
   bool make_room();  // on strand
   void retire(std::shared_ptr<upstream::UpstreamSession> session, const char* why);

@@ -201,6 +201,29 @@ TEST_F(PoolTest, UnusableSessionIsDroppedAndRecreated) {
   EXPECT_TRUE(second->usable());
 }
 
+// A request that finds a ready session builds no initialize params: the
+// builder runs once per session that starts, and what it built reaches start().
+TEST_F(PoolTest, InitializeParamsAreBuiltOnlyWhenASessionStarts) {
+  make();
+  const auto key = SessionKey::make("", json::object());
+  int builds = 0;
+  auto build = [&builds] {
+    ++builds;
+    return kInit;
+  };
+  auto first = run_until_done(ioc, pool->acquire(key, build));
+  EXPECT_EQ(builds, 1);
+  ASSERT_EQ(state->initialize_params.size(), 1u);
+  EXPECT_EQ(state->initialize_params[0], kInit);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(run_until_done(ioc, pool->acquire(key, build)), first);
+  EXPECT_EQ(builds, 1);
+  factory->sessions[0]->kill();  // the next acquire must start a session again
+  first.reset();
+  EXPECT_TRUE(run_until_done(ioc, pool->acquire(key, build))->usable());
+  EXPECT_EQ(builds, 2);
+  EXPECT_EQ(state->starts, 2);
+}
+
 TEST_F(PoolTest, StartFailurePropagatesToEveryWaiterAndNextAcquireRetries) {
   make();
   state->fail_starts = 1;
