@@ -242,6 +242,16 @@ asio::awaitable<void> BridgeImpl::probe_upstream(std::weak_ptr<BridgeImpl> weak,
 asio::awaitable<Reply> BridgeImpl::handle(DownstreamRequest request, NotificationSink sink) {
   auto self = shared_from_this();
   const auto started = std::chrono::steady_clock::now();
+  // handle_request() moves the message on into the legacy request: what the
+  // error replies and the log line need is read first.
+  const json request_id = request_id_of(request);
+  std::string logged_method, logged_id;
+  if (spdlog::should_log(spdlog::level::debug)) {
+    const json& m = request.message;
+    logged_method =
+        m.is_object() && m.contains("method") && m["method"].is_string() ? m["method"].get<std::string>() : "?";
+    logged_id = m.is_object() && m.contains("id") ? m["id"].dump() : "-";
+  }
   Reply reply;
   bool aborted = false;
   try {
@@ -251,12 +261,12 @@ asio::awaitable<Reply> BridgeImpl::handle(DownstreamRequest request, Notificatio
       aborted = true;
     } else {
       spdlog::error("bridge: unexpected error: {}", e.what());
-      reply = error_reply(500, request_id_of(request), err::kInternalError,
+      reply = error_reply(500, request_id, err::kInternalError,
                           std::string("Internal bridge error: ") + e.what());
     }
   } catch (const std::exception& e) {
     spdlog::error("bridge: unexpected error: {}", e.what());
-    reply = error_reply(500, request_id_of(request), err::kInternalError,
+    reply = error_reply(500, request_id, err::kInternalError,
                         std::string("Internal bridge error: ") + e.what());
   }
   if (aborted) {
@@ -269,17 +279,14 @@ asio::awaitable<Reply> BridgeImpl::handle(DownstreamRequest request, Notificatio
       throw boost::system::system_error(asio::error::operation_aborted);
     }
     spdlog::warn("bridge: upstream call aborted");
-    reply = error_reply(upstream_error_status(502), request_id_of(request), err::kInternalError,
+    reply = error_reply(upstream_error_status(502), request_id, err::kInternalError,
                         "Upstream server error: the upstream call was aborted");
   }
   if (spdlog::should_log(spdlog::level::debug)) {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-    const json& m = request.message;
     spdlog::debug(
-        "bridge: {} id={} -> HTTP {}{} in {} ms",
-        m.is_object() && m.contains("method") && m["method"].is_string() ? m["method"].get<std::string>() : "?",
-        m.is_object() && m.contains("id") ? m["id"].dump() : "-", reply.http_status,
+        "bridge: {} id={} -> HTTP {}{} in {} ms", logged_method, logged_id, reply.http_status,
         reply.body.is_object() && reply.body.contains("error")
             ? " error " + reply.body["error"].value("code", json(0)).dump()
             : "",
@@ -323,7 +330,10 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
   auto meta_or_error = translate::read_request_meta(params);
   if (auto* e = std::get_if<translate::MetaError>(&meta_or_error))
     co_return error_reply(e->http_status, id, e->code, e->message, e->data);
-  const auto meta = std::get<translate::RequestMeta>(std::move(meta_or_error));
+  // Shared by the notification handlers below, not copied into each.
+  const auto meta_ptr =
+      std::make_shared<const translate::RequestMeta>(std::get<translate::RequestMeta>(std::move(meta_or_error)));
+  const translate::RequestMeta& meta = *meta_ptr;
   if (auto e = translate::check_protocol_version(meta.protocol_version))
     co_return error_reply(e->http_status, id, e->code, e->message, e->data);
 
@@ -410,35 +420,39 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
         co_return error_reply(400, id, err::kHeaderMismatch, *mismatch);
     }
 
-    // 7. Forward: fresh upstream id, progress token rewritten to it; a
-    // tools/call becomes a legacy task when the tasks extension applies.
-    const std::int64_t upstream_id = session->next_request_id();
-    json legacy_request = translate::to_legacy_request(message, upstream_id);
-    if (method == "tools/call") {
-      auto augmentation = translate::TaskAugmentation::None;
-      if (translate::upstream_supports_tool_tasks(initialize_result) && params.contains("name") && params["name"].is_string()) {
-        auto tool = co_await find_tool(session, context, params["name"].get<std::string>());
-        augmentation = translate::decide_task_augmentation(
-            tool ? &*tool : nullptr, translate::client_declares_tasks(meta.client_capabilities), true);
-      }
-      if (augmentation == translate::TaskAugmentation::MissingClientCapability)
-        co_return error_reply(400, id, err::kMissingRequiredClientCapability,
-                              "Missing required client capability: the tool runs only as a task",
-                              translate::tasks_required_capability_data());
+    // 7. Forward: a tools/call becomes a legacy task when the tasks extension
+    // applies; fresh upstream id, progress token rewritten to it.
+    auto augmentation = translate::TaskAugmentation::None;
+    if (method == "tools/call" && translate::upstream_supports_tool_tasks(initialize_result) &&
+        params.contains("name") && params["name"].is_string()) {
+      auto tool = co_await find_tool(session, context, params["name"].get<std::string>());
+      augmentation = translate::decide_task_augmentation(
+          tool.get(), translate::client_declares_tasks(meta.client_capabilities), true);
+    }
+    if (augmentation == translate::TaskAugmentation::MissingClientCapability)
+      co_return error_reply(400, id, err::kMissingRequiredClientCapability,
+                            "Missing required client capability: the tool runs only as a task",
+                            translate::tasks_required_capability_data());
+    // The parsed request itself becomes the legacy request (moved, not
+    // copied): what step 8 needs of its params is read first; `message` and
+    // `params` are not used after this.
+    const json request_uri = params.is_object() ? params.value("uri", json()) : json();
+    const bool first_page = !params.is_object() || !params.contains("cursor");
+    json legacy_request = translate::to_legacy_request(std::move(request.message), session->next_request_id());
+    if (method == "tools/call")
       legacy_request = translate::with_task_augmentation(std::move(legacy_request),
                                                          augmentation == translate::TaskAugmentation::Augment);
-    }
     auto tools = tools_;
-    upstream::CallNotificationHandler on_notification = [sink, meta, tools, context](const json& n) {
+    upstream::CallNotificationHandler on_notification = [sink, meta_ptr, tools, context](const json& n) {
       if (n.is_object() && n.value("method", "") == "notifications/tools/list_changed") tools->invalidate(context);
-      if (auto out = translate::to_modern_notification(n, meta); out && sink) sink(std::move(*out));
+      if (auto out = translate::to_modern_notification(n, *meta_ptr); out && sink) sink(std::move(*out));
     };
     // Log messages the upstream sends outside this call's own stream (GET
     // stream, stdio) reach it too, while it runs, when it asked for logs.
     LogRouter::Attachment logs_attachment;
     if (meta.log_level)
-      logs_attachment = LogRouter::attach(logs_, key, [sink, meta](const json& n) {
-        if (auto out = translate::to_modern_notification(n, meta); out && sink) sink(std::move(*out));
+      logs_attachment = LogRouter::attach(logs_, key, [sink, meta_ptr](const json& n) {
+        if (auto out = translate::to_modern_notification(n, *meta_ptr); out && sink) sink(std::move(*out));
       });
     json legacy_response;
     if (mrtr_request) {
@@ -459,14 +473,14 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
         co_return Reply{200, translate::make_result_response(
                                  id, translate::make_create_task_result(
                                          *task, tasks_->make_handle(request.authorization, key, *task)))};
-    if (method == "tools/list") remember_tools(context, params, legacy_response);
+    if (method == "tools/list") remember_tools(context, first_page, legacy_response);
     translate::ResponseContext ctx{id,
                                    method,
-                                   params,
+                                   request_uri,
                                    translate::server_info_from_initialize(initialize_result),
                                    info.cacheable,
                                    opts_.cache.hint_for(method)};
-    json response = translate::to_modern_response(legacy_response, ctx);
+    json response = translate::to_modern_response(std::move(legacy_response), ctx);
     unsigned status = 200;
     if (response.contains("error")) {
       const int code = response["error"].value("code", 0);
@@ -517,7 +531,10 @@ asio::awaitable<std::optional<std::string>> BridgeImpl::check_param_headers(
   if (!params.contains("name") || !params["name"].is_string()) co_return std::nullopt;  // upstream rejects it
   auto tool = co_await find_tool(session, context, params["name"].get<std::string>());
   if (!tool) co_return std::nullopt;  // unknown tool: the upstream answers with its own error
-  co_return translate::validate_param_headers(*tool, params.value("arguments", json::object()), request.param_headers);
+  static const json kNoArguments = json::object();
+  const auto arguments = params.find("arguments");  // referenced, not copied
+  co_return translate::validate_param_headers(*tool, arguments != params.end() ? *arguments : kNoArguments,
+                                              request.param_headers);
 }
 
 // One in-flight tools/list fetch per context; concurrent callers wait for it
@@ -527,12 +544,13 @@ struct BridgeImpl::ToolFetch {
   asio::experimental::concurrent_channel<void(boost::system::error_code)> done;  // closed when finished
 };
 
-asio::awaitable<std::optional<json>> BridgeImpl::find_tool(const std::shared_ptr<UpstreamSession>& session,
-                                                           const std::string& context, const std::string& name) {
+asio::awaitable<std::shared_ptr<const json>> BridgeImpl::find_tool(const std::shared_ptr<UpstreamSession>& session,
+                                                                    const std::string& context,
+                                                                    const std::string& name) {
   // Bounded: if another request's fetch failed or was cancelled, fetch ourselves once.
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (auto tool = tools_->find(context, name)) co_return tool;
-    if (tools_->complete(context)) co_return std::nullopt;
+    if (tools_->complete(context)) co_return nullptr;
     std::shared_ptr<ToolFetch> running;
     auto mine = std::make_shared<ToolFetch>(co_await asio::this_coro::executor);
     {
@@ -587,12 +605,11 @@ asio::awaitable<void> BridgeImpl::fetch_tool_list(const std::shared_ptr<Upstream
                opts_.max_tool_list_pages);
 }
 
-void BridgeImpl::remember_tools(const std::string& context, const json& request_params, const json& legacy_response) {
+void BridgeImpl::remember_tools(const std::string& context, bool first_page, const json& legacy_response) {
   if (!legacy_response.is_object() || !legacy_response.contains("result") || !legacy_response["result"].is_object())
     return;
   const json& result = legacy_response["result"];
   tools_->add_tools(context, result.value("tools", json::array()));
-  const bool first_page = !request_params.is_object() || !request_params.contains("cursor");
   const bool last_page = !result.contains("nextCursor") || result["nextCursor"].is_null();
   if (first_page && last_page) tools_->mark_complete(context);
 }

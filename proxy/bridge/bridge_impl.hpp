@@ -57,8 +57,8 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   boost::asio::awaitable<std::optional<std::string>> check_param_headers(
       const std::shared_ptr<upstream::UpstreamSession>& session, const std::string& context,
       const DownstreamRequest& request);
-  boost::asio::awaitable<std::optional<json>> find_tool(const std::shared_ptr<upstream::UpstreamSession>& session,
-                                                        const std::string& context, const std::string& name);
+  boost::asio::awaitable<std::shared_ptr<const json>> find_tool(
+      const std::shared_ptr<upstream::UpstreamSession>& session, const std::string& context, const std::string& name);
   boost::asio::awaitable<void> fetch_tool_list(const std::shared_ptr<upstream::UpstreamSession>& session,
                                                const std::string& context);
   // session->call() bounded by request_timeout; throws UpstreamTimeout.
@@ -67,7 +67,8 @@ class BridgeImpl : public Bridge, public std::enable_shared_from_this<BridgeImpl
   boost::asio::awaitable<json> call_upstream(std::shared_ptr<upstream::UpstreamSession> session, json request,
                                              upstream::CallNotificationHandler on_notification,
                                              upstream::CallContext context);
-  void remember_tools(const std::string& context, const json& request_params, const json& legacy_response);
+  // `first_page`: the tools/list request had no cursor.
+  void remember_tools(const std::string& context, bool first_page, const json& legacy_response);
   // Steps 7-8 of a tools/call, prompts/get or resources/read: a new exchange,
   // or the continuation of a parked one (bridge/mrtr.hpp); either may answer
   // an InputRequiredResult instead of the upstream's result.

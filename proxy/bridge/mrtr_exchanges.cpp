@@ -87,7 +87,12 @@ void Exchange::fail(std::string message) {
 }
 
 std::optional<Exchange::Outcome> Exchange::ready_locked(Clock::time_point now, std::chrono::milliseconds gather) {
-  if (end_) return end_;
+  if (end_) {
+    // The upstream's response (which may be large) moves out instead of being
+    // copied: one client request waits at a time, and a Final ends the exchange.
+    if (end_->kind == Kind::Final) return Outcome{Kind::Final, std::move(end_->value)};
+    return end_;
+  }
   if (!open_.empty() && first_open_at_ && now >= *first_open_at_ + gather) {
     json requests = json::object();
     for (const auto& [key, q] : open_) requests[key] = translate::to_input_request(q.server_request);

@@ -99,6 +99,7 @@ class Exchange {
   // Waits until the call ended or questions are open; questions are gathered
   // for `gather` after the first one of the round, so requests the upstream
   // sends together arrive in one InputRequiredResult. nullopt after `timeout`.
+  // A Final outcome hands the upstream's response over once (moved out).
   boost::asio::awaitable<std::optional<Outcome>> wait(std::chrono::milliseconds gather,
                                                        std::chrono::milliseconds timeout);
   // Delivers answers to open questions (their keys); missing keys stay open,

@@ -9,12 +9,13 @@ ToolSchemaCache::Tools& ToolSchemaCache::slot(const std::string& context) {
   return contexts_[context];
 }
 
-std::optional<nlohmann::json> ToolSchemaCache::find(const std::string& context, const std::string& tool) const {
+std::shared_ptr<const nlohmann::json> ToolSchemaCache::find(const std::string& context,
+                                                            const std::string& tool) const {
   std::lock_guard lock(mu_);
   auto c = contexts_.find(context);
-  if (c == contexts_.end()) return std::nullopt;
+  if (c == contexts_.end()) return nullptr;
   auto t = c->second.by_name.find(tool);
-  if (t == c->second.by_name.end()) return std::nullopt;
+  if (t == c->second.by_name.end()) return nullptr;
   return t->second;
 }
 
@@ -25,7 +26,7 @@ void ToolSchemaCache::add_tools(const std::string& context, const nlohmann::json
   for (const auto& tool : tools) {
     if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
     if (s.by_name.size() >= max_tools_) break;
-    s.by_name[tool["name"].get<std::string>()] = tool;
+    s.by_name[tool["name"].get<std::string>()] = std::make_shared<const nlohmann::json>(tool);
   }
 }
 

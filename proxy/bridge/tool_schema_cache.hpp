@@ -5,9 +5,9 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
 namespace mcp::bridge {
@@ -17,7 +17,9 @@ class ToolSchemaCache {
   explicit ToolSchemaCache(std::size_t max_contexts = 1024, std::size_t max_tools_per_context = 10000)
       : max_contexts_(max_contexts), max_tools_(max_tools_per_context) {}
 
-  std::optional<nlohmann::json> find(const std::string& context, const std::string& tool) const;
+  // The tool's definition, shared (every tools/call over HTTP looks its tool
+  // up: no copy of the schema per request); null when unknown.
+  std::shared_ptr<const nlohmann::json> find(const std::string& context, const std::string& tool) const;
   // Merges the named tools of one tools/list page.
   void add_tools(const std::string& context, const nlohmann::json& tools);
   // Records that the whole list was seen, so an unknown tool is really unknown
@@ -28,7 +30,7 @@ class ToolSchemaCache {
 
  private:
   struct Tools {
-    std::map<std::string, nlohmann::json> by_name;
+    std::map<std::string, std::shared_ptr<const nlohmann::json>> by_name;
     bool complete = false;
   };
   Tools& slot(const std::string& context);  // with mu_ held

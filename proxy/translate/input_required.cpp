@@ -146,9 +146,24 @@ json without_mrtr_fields(json params) {
 }
 
 std::string request_binding_text(const json& params) {
-  json bound = without_mrtr_fields(params.is_object() ? params : json::object());
-  bound.erase("_meta");
-  return canonical_json(bound);
+  // canonical_json of params without those keys, written member by member
+  // rather than from a copy of params: every tools/call, prompts/get and
+  // resources/read runs this, and the arguments may be large. The same bytes
+  // as canonical_json(copy) (a signed requestState depends on them): members
+  // in sorted key order, `"key":value`, comma-separated, no whitespace.
+  std::string text = "{";
+  if (params.is_object()) {
+    for (auto it = params.begin(); it != params.end(); ++it) {
+      const std::string& key = it.key();
+      if (key == "_meta" || key == "inputResponses" || key == "requestState") continue;
+      if (text.size() > 1) text += ',';
+      text += canonical_json(key);
+      text += ':';
+      text += canonical_json(it.value());
+    }
+  }
+  text += '}';
+  return text;
 }
 
 std::optional<json> url_elicitations_from_error(const json& legacy_response) {

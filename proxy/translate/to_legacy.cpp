@@ -7,8 +7,7 @@
 
 namespace mcp::translate {
 
-json to_legacy_request(const json& modern_request, std::int64_t upstream_id) {
-  json out = modern_request;
+json to_legacy_request(json out, std::int64_t upstream_id) {
   out["id"] = upstream_id;
   auto params = out.find("params");
   if (params == out.end() || !params->is_object()) return out;

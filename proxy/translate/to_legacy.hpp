@@ -11,13 +11,15 @@ namespace mcp::translate {
 
 using json = nlohmann::json;
 
-// Copies `modern_request` with: id := upstream_id (ids from many clients then
-// never collide on one session); io.modelcontextprotocol/* keys removed from
-// params._meta (legacy servers learned them from initialize); a present
-// progressToken := upstream_id (so progress maps back by call, whatever the
-// client chose); an emptied _meta removed. Other _meta keys (traceparent,
-// vendor keys) pass through.
-json to_legacy_request(const json& modern_request, std::int64_t upstream_id);
+// `modern_request` rewritten in place: id := upstream_id (ids from many
+// clients then never collide on one session); io.modelcontextprotocol/* keys
+// removed from params._meta (legacy servers learned them from initialize); a
+// present progressToken := upstream_id (so progress maps back by call,
+// whatever the client chose); an emptied _meta removed. Other _meta keys
+// (traceparent, vendor keys) pass through. By value: the bridge moves the
+// parsed request in, so no document is copied between parse and forward; a
+// caller that keeps its request passes a copy.
+json to_legacy_request(json modern_request, std::int64_t upstream_id);
 
 struct InitializeOptions {
   std::string_view protocol_version = "2025-11-25";

@@ -33,9 +33,7 @@ json to_modern_error(const json& legacy_error, const ResponseContext& ctx) {
     out["code"] = err::kInvalidParams;
     json data = out.value("data", json(nullptr));
     if (data.is_null()) data = json::object();
-    if (data.is_object() && !data.contains("uri") && ctx.request_params.is_object() &&
-        ctx.request_params.contains("uri"))
-      data["uri"] = ctx.request_params["uri"];
+    if (data.is_object() && !data.contains("uri") && !ctx.request_uri.is_null()) data["uri"] = ctx.request_uri;
     out["data"] = std::move(data);
     return out;
   }
@@ -53,7 +51,7 @@ json to_modern_error(const json& legacy_error, const ResponseContext& ctx) {
   return out;
 }
 
-json to_modern_response(const json& legacy_response, const ResponseContext& ctx) {
+json to_modern_response(json legacy_response, const ResponseContext& ctx) {
   json out{{"jsonrpc", "2.0"}, {"id", ctx.client_id}};
   if (!legacy_response.is_object()) {
     out["error"] = {{"code", err::kInternalError}, {"message", "Upstream server returned a non-object response"}};
@@ -69,7 +67,7 @@ json to_modern_response(const json& legacy_response, const ResponseContext& ctx)
                     {"message", "Upstream server returned a response without a result object"}};
     return out;
   }
-  json result = *r;
+  json result = std::move(*r);
   finish_result(result, ctx.server_info, ctx.cacheable, ctx.cache_hint);
   out["result"] = std::move(result);
   return out;

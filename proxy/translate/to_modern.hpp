@@ -16,7 +16,7 @@ using json = nlohmann::json;
 struct ResponseContext {
   json client_id;          // the client's own request id, restored on the way back
   std::string method;      // e.g. "resources/read"
-  json request_params;     // the client's params (for data.uri on not-found)
+  json request_uri;        // the client's params.uri, null when absent (for data.uri on not-found)
   json server_info;        // Implementation of the upstream (from its InitializeResult)
   bool cacheable = false;  // attach ttlMs/cacheScope
   CacheHint cache_hint{};
@@ -32,8 +32,9 @@ void finish_result(json& result, const json& server_info, bool cacheable, const 
 json to_modern_error(const json& legacy_error, const ResponseContext& ctx);
 
 // The complete response for the client. A malformed upstream response becomes
-// a -32603 error, never a crash.
-json to_modern_response(const json& legacy_response, const ResponseContext& ctx);
+// a -32603 error, never a crash. By value: the bridge moves the upstream's
+// response in and its result moves on into the reply, uncopied.
+json to_modern_response(json legacy_response, const ResponseContext& ctx);
 
 // HTTP status for a JSON-RPC error sent to a Streamable HTTP client:
 // -32601 -> 404, -32602 meta / -32020 / -32021 / -32022 -> 400, others 200.

@@ -52,7 +52,7 @@ void as_upstream_message(const json& message, std::size_t method_choice) {
   ResponseContext ctx;
   ctx.client_id = "client-1";
   ctx.method = kMethods[method_choice % std::size(kMethods)];
-  ctx.request_params = {{"uri", "file:///x"}, {"name", "t"}};
+  ctx.request_uri = "file:///x";
   ctx.server_info = {{"name", "fuzzed-upstream"}, {"version", "1"}};
   RequestMeta meta;
   meta.protocol_version = "2026-07-28";

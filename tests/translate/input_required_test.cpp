@@ -119,6 +119,19 @@ TEST(InputRequired, BindingIgnoresMetaAndMrtrFieldsButNotArguments) {
   EXPECT_EQ(without_mrtr_fields(retry).contains("requestState"), false);
 }
 
+// A requestState signs a digest of these bytes: they must stay exactly the
+// canonical JSON of params without _meta, inputResponses and requestState
+// (sorted keys at every depth, no whitespace, non-ASCII escaped).
+TEST(InputRequired, BindingTextIsTheCanonicalJsonOfTheBoundParams) {
+  const json params = json::parse(R"({"name":"t\u00e9","_meta":{"progressToken":1},"requestState":"s",
+    "arguments":{"z":[1,"\u00e9",{"b":null,"a":true}],"a":1.5},"inputResponses":{"k":{}},"\u00e9":""})");
+  EXPECT_EQ(request_binding_text(params),
+            R"({"arguments":{"a":1.5,"z":[1,"\u00e9",{"a":true,"b":null}]},"name":"t\u00e9","\u00e9":""})");
+  EXPECT_EQ(request_binding_text(json{{"_meta", json::object()}}), "{}");
+  EXPECT_EQ(request_binding_text(json()), "{}");
+  EXPECT_EQ(request_binding_text(json::array({1})), "{}");
+}
+
 TEST(InputRequired, UrlElicitationRequiredErrorBecomesUrlInputRequests) {
   json error{{"jsonrpc", "2.0"},
              {"id", 2},

@@ -39,6 +39,36 @@ TEST(ToLegacy, NoProgressTokenAddedWhenClientAskedNone) {
   EXPECT_FALSE(to_legacy_request(modern, 9)["params"].contains("_meta"));
 }
 
+// The bridge moves the parsed request in (no copy between parse and forward):
+// rewritten in place, it must be exactly the request a copy gives, for every
+// shape of _meta the spec allows or a client may send.
+TEST(ToLegacy, MovedInRequestIsRewrittenInPlaceLikeACopy) {
+  const char* cases[] = {
+      R"({"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"a","arguments":{"x":[1,{"y":2}]},
+        "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"roots":{}},
+                 "progressToken":7,"traceparent":"00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"}}})",
+      R"({"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p","_meta":{"io.modelcontextprotocol/logLevel":"info"}}})",
+      R"({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"_meta":"not an object"}})",
+      R"({"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"cursor":"c2"}})",
+      R"({"jsonrpc":"2.0","id":4,"method":"ping"})",
+      R"({"jsonrpc":"2.0","id":5,"method":"tools/list","params":[1,2]})",
+  };
+  for (const char* text : cases) {
+    json modern = json::parse(text);
+    const json from_copy = to_legacy_request(modern, 99);
+    const json in_place = to_legacy_request(std::move(modern), 99);
+    EXPECT_EQ(in_place, from_copy) << text;
+    EXPECT_EQ(in_place["id"], 99) << text;
+  }
+  // What the rewrite keeps and drops, on the moved-in request.
+  json legacy = to_legacy_request(json::parse(cases[0]), 99);
+  EXPECT_EQ(legacy["params"]["_meta"], json::parse(R"({"progressToken":99,
+    "traceparent":"00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"})"));
+  EXPECT_EQ(legacy["params"]["arguments"], json::parse(R"({"x":[1,{"y":2}]})"));
+  EXPECT_FALSE(to_legacy_request(json::parse(cases[1]), 1)["params"].contains("_meta"));
+  EXPECT_FALSE(to_legacy_request(json::parse(cases[2]), 1)["params"].contains("_meta"));
+}
+
 TEST(ToLegacy, InitializeParamsFromMeta) {
   RequestMeta meta;
   meta.protocol_version = "2026-07-28";

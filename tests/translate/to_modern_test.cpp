@@ -11,7 +11,7 @@ ResponseContext ctx(const std::string& method, bool cacheable = false, json para
   ResponseContext c;
   c.client_id = "client-1";
   c.method = method;
-  c.request_params = std::move(params);
+  c.request_uri = params.value("uri", json());
   c.server_info = kServerInfo;
   c.cacheable = cacheable;
   c.cache_hint = CacheHint{300000, CacheScope::Public};
