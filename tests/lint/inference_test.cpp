@@ -77,6 +77,12 @@ std::vector<unsigned> lines_of(const std::vector<inference::Inferred>& found, co
   return out;
 }
 
+// A site of `feature` at `line`, of at least medium confidence (what a default run reports).
+bool sure_at(const std::vector<inference::Inferred>& found, const std::string& feature, unsigned line) {
+  const auto sure = lines_of(found, feature, inference::kMediumConfidence);
+  return std::find(sure.begin(), sure.end(), line) != sure.end();
+}
+
 TEST(Inference, FunctionHoldingASeedIsAnApiAndItsCallsCount) {
   Builder b;
   b.fn("c:create", "create_message", 10, 12);
@@ -669,9 +675,8 @@ TEST(Inference, VariablesOfAnAliasNamedForTheFeatureCountWhereUsed) {
   ref(b, "c:r", "c:user", 24);
   ref(b, "c:cb", "c:user", 26);
   const auto found = infer(b.idx, {b.seed("sampling", 11, "c:api")});
-  const auto sure = lines_of(found, "sampling", inference::kMediumConfidence);
-  EXPECT_NE(std::find(sure.begin(), sure.end(), 24u), sure.end());
-  EXPECT_EQ(std::find(sure.begin(), sure.end(), 26u), sure.end());
+  EXPECT_TRUE(sure_at(found, "sampling", 24));
+  EXPECT_FALSE(sure_at(found, "sampling", 26));
 }
 
 // Inside a converter, a local initialised from one of the feature's fields
@@ -1018,8 +1023,7 @@ TEST(Inference, ConverterOfAFeatureFieldHandedToItCounts) {
   b.idx.calls.insert(index::CallFact{"c:api", "c:conv", "", 1, false, "c:tc", Loc{b.file, 14, 30}});
   ref(b, "c:tc", "c:api", 19);
   const auto found = infer(b.idx, {b.seed("sampling", 11, "c:api")});
-  const auto sure = lines_of(found, "sampling", inference::kMediumConfidence);
-  auto has = [&](unsigned line) { return std::find(sure.begin(), sure.end(), line) != sure.end(); };
+  auto has = [&](unsigned line) { return sure_at(found, "sampling", line); };
   EXPECT_TRUE(has(30));
   EXPECT_TRUE(has(33));
   EXPECT_TRUE(has(80));
@@ -1057,9 +1061,42 @@ TEST(Inference, CapabilityGettersAndLocalsOfACapabilitiesParserCount) {
   roots.anchor = sampling.anchor = "capability";
   sampling.at.column = 30;  // const auto& sampling = caps["sampling"];
   const auto found = infer(b.idx, {roots, sampling});
-  const auto r = lines_of(found, "roots", inference::kMediumConfidence);
-  for (unsigned line : {40u, 50u, 70u}) EXPECT_NE(std::find(r.begin(), r.end(), line), r.end()) << line;
+  for (unsigned line : {40u, 50u, 70u}) EXPECT_TRUE(sure_at(found, "roots", line)) << line;
   EXPECT_EQ(lines_of(found, "sampling", inference::kMediumConfidence), (std::vector<unsigned>{20, 21}));
+}
+
+// `Json params = {\n {"messages", ...},\n {"maxTokens", 64}};` then `cb(params)`
+// in a long test: the local the message literal initialises holds the
+// feature's message (declared and used); a local declared above a write to
+// another variable (`Json other = make();\n req["maxTokens"] = 5;`) does not.
+TEST(Inference, LocalInitialisedWithAMessageLiteralHoldsIt) {
+  Builder b;
+  b.fn("c:test", "test_handlers", 100, 300);
+  auto key = [&](const std::string& value, unsigned line, unsigned column) {
+    b.idx.key_literals.insert(index::KeyLiteralFact{"c:test", Loc{b.file, line, column}, value});
+  };
+  b.local("c:params", "params", "c:test", 129, 14);
+  key("messages", 130, 15);
+  key("role", 131, 30);
+  key("maxTokens", 133, 15);
+  ref(b, "c:params", "c:test", 144);  // Json out = cb(params);
+  b.local("c:other", "other", "c:test", 199, 14);
+  b.local("c:req", "req", "c:test", 190, 14);
+  b.idx.refs.insert(index::RefFact{"c:req", "c:test", Loc{b.file, 200, 9}});
+  key("maxTokens", 200, 13);  // req["maxTokens"] = 5;
+  ref(b, "c:other", "c:test", 210);
+  auto seed = [&](unsigned line) {
+    auto s = field_seed(b, "sampling", line);
+    s.at.column = 15;
+    if (line == 200) s.at.column = 13;
+    return s;
+  };
+  const auto found = infer(b.idx, {seed(133), seed(200)});
+  auto has = [&](unsigned line) { return sure_at(found, "sampling", line); };
+  EXPECT_TRUE(has(129));
+  EXPECT_TRUE(has(144));
+  EXPECT_FALSE(has(199));
+  EXPECT_FALSE(has(210));
 }
 
 }  // namespace

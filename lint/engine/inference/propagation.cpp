@@ -1239,14 +1239,41 @@ class FeatureInference {
           visit(*k);
         }
         edge = s->at.line;
+        const index::KeyLiteralFact* first = *seed_key;
         for (auto k = seed_key; k != keys.begin();) {
           --k;
           if ((*k)->at.file != s->at.file || (*k)->at.line + kClusterGap < edge || (*k)->at.line + kClusterReach < s->at.line) break;
           edge = (*k)->at.line;
+          first = *k;
           visit(*k);
         }
+        if (const VarFact* v = message_local(usr, *first, *s)) report_holder(*v, *s, "a " + f() + " message");
       }
     }
+  }
+
+  // The local a message literal initialises, its first key on the line after
+  // the declaration (`Json params = {\n {"messages", ...},\n {"maxTokens", 64}};`,
+  // then `cb(params)`): declared alone on that line, not initialised by a
+  // call, and no variable written before the first key on its line (`req["maxTokens"]`
+  // is a write to `req`, not the literal of the local declared above it).
+  const VarFact* message_local(const std::string& usr, const index::KeyLiteralFact& first, const Seed& s) const {
+    auto locals = lines_.locals_of.find(usr);
+    if (locals == lines_.locals_of.end()) return nullptr;
+    if (auto r = lines_.refs_at.find({first.at.file, first.at.line}); r != lines_.refs_at.end())
+      for (const index::RefFact* ref : r->second)
+        if (ref->in_function == usr && ref->at.column < first.at.column) return nullptr;
+    for (const VarFact* v : locals->second) {
+      if (v->is_param || v->decls.empty()) continue;
+      const Loc d = *v->decls.begin();
+      if (d.file != s.at.file || d.line + 1 != first.at.line || lines_.initializers.count(v->usr)) continue;
+      bool key_on_decl_line = false;
+      for (auto k = idx_.key_literals.lower_bound(index::KeyLiteralFact{usr, Loc{d.file, d.line, 0}, {}});
+           k != idx_.key_literals.end() && k->in_function == usr && k->at.file == d.file && k->at.line == d.line; ++k)
+        key_on_decl_line = true;
+      if (!key_on_decl_line) return v;
+    }
+    return nullptr;
   }
 
   // Where a call's name is written (its reference, on a line below the
