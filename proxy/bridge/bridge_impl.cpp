@@ -480,7 +480,7 @@ asio::awaitable<Reply> BridgeImpl::handle_request(DownstreamRequest& request, No
                                    translate::server_info_from_initialize(initialize_result),
                                    info.cacheable,
                                    opts_.cache.hint_for(method)};
-    json response = translate::to_modern_response(std::move(legacy_response), ctx);
+    json response = translate::to_modern_response(std::move(legacy_response), std::move(ctx));
     unsigned status = 200;
     if (response.contains("error")) {
       const int code = response["error"].value("code", 0);

@@ -8,12 +8,12 @@ namespace mcp::translate {
 
 namespace err = protocol::error;
 
-void finish_result(json& result, const json& server_info, bool cacheable, const CacheHint& hint) {
+void finish_result(json& result, json server_info, bool cacheable, const CacheHint& hint) {
   // A legacy server cannot produce an interim (input_required) result.
   result["resultType"] = "complete";
   auto meta = result.find("_meta");
   if (meta == result.end() || !meta->is_object()) result["_meta"] = json::object();
-  result["_meta"][std::string(protocol::kMetaServerInfo)] = server_info;
+  result["_meta"][std::string(protocol::kMetaServerInfo)] = std::move(server_info);
   if (cacheable) {
     result["ttlMs"] = std::max<std::int64_t>(0, hint.ttl_ms);
     result["cacheScope"] = std::string(to_string(hint.scope));
@@ -51,7 +51,7 @@ json to_modern_error(const json& legacy_error, const ResponseContext& ctx) {
   return out;
 }
 
-json to_modern_response(json legacy_response, const ResponseContext& ctx) {
+json to_modern_response(json legacy_response, ResponseContext ctx) {
   json out{{"jsonrpc", "2.0"}, {"id", ctx.client_id}};
   if (!legacy_response.is_object()) {
     out["error"] = {{"code", err::kInternalError}, {"message", "Upstream server returned a non-object response"}};
@@ -68,7 +68,7 @@ json to_modern_response(json legacy_response, const ResponseContext& ctx) {
     return out;
   }
   json result = std::move(*r);
-  finish_result(result, ctx.server_info, ctx.cacheable, ctx.cache_hint);
+  finish_result(result, std::move(ctx.server_info), ctx.cacheable, ctx.cache_hint);
   out["result"] = std::move(result);
   return out;
 }

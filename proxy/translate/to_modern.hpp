@@ -24,7 +24,7 @@ struct ResponseContext {
 
 // Adds what every 2026-07-28 result carries: resultType "complete",
 // _meta["io.modelcontextprotocol/serverInfo"], and ttlMs/cacheScope when cacheable.
-void finish_result(json& result, const json& server_info, bool cacheable, const CacheHint& hint);
+void finish_result(json& result, json server_info, bool cacheable, const CacheHint& hint);
 
 // Translates a legacy error object to what 2026-07-28 allows: -32002 (resource
 // not found) -> -32602 with data.uri; codes in the MCP-reserved sub-range that
@@ -33,8 +33,9 @@ json to_modern_error(const json& legacy_error, const ResponseContext& ctx);
 
 // The complete response for the client. A malformed upstream response becomes
 // a -32603 error, never a crash. By value: the bridge moves the upstream's
-// response in and its result moves on into the reply, uncopied.
-json to_modern_response(json legacy_response, const ResponseContext& ctx);
+// response and the context in; the result and serverInfo move on into the
+// reply, uncopied.
+json to_modern_response(json legacy_response, ResponseContext ctx);
 
 // HTTP status for a JSON-RPC error sent to a Streamable HTTP client:
 // -32601 -> 404, -32602 meta / -32020 / -32021 / -32022 -> 400, others 200.
