@@ -11,7 +11,7 @@
 # Usage: scripts/test-hardening.sh [fuzz] [asan] [tsan]   (default: all three)
 # Each suite prints its build and test time. Both trees build at -O1 with
 # line tables only: the flags OSS-Fuzz uses, fast to compile and link, stacks
-# still name file and line.
+# still name file and line; and as unity builds, like scripts/build.sh.
 # Dependencies: scripts/install-deps.sh (scripts/test.sh runs it first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,7 +64,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:exte
 configure() {  # DIR CMAKE_ARGS...
   local dir=$1; shift
   cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Debug \
-    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" "$@" >/dev/null
+    "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DCMAKE_UNITY_BUILD="${MCP_UNITY_BUILD:-ON}" "$@" >/dev/null
 }
 
 timed() {  # WHAT CMD... : runs CMD, then prints how long it took

@@ -9,6 +9,7 @@
 #include <clang-c/CXCompilationDatabase.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/cursor_util.hpp"
 #include "frontend/compile_db_check.hpp"
 #include "frontend/source_scan.hpp"
 
@@ -17,12 +18,6 @@ namespace fs = std::filesystem;
 namespace mcp_lint {
 
 namespace {
-std::string take(CXString s) {
-  const char* c = clang_getCString(s);
-  std::string out = c ? c : "";
-  clang_disposeString(s);
-  return out;
-}
 
 // Arguments every parse gets: find the builtin headers, keep going after
 // errors, no warnings (they cost time and are not ours to report).

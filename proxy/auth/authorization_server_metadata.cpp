@@ -1,6 +1,7 @@
 #include "auth/authorization_server_metadata.hpp"
 
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
 
@@ -12,14 +13,10 @@ namespace mcp::auth {
 
 namespace {
 
+using boost::beast::iequals;
+
 constexpr std::string_view kOAuthSuffix = "/.well-known/oauth-authorization-server";
 constexpr std::string_view kOpenIdSuffix = "/.well-known/openid-configuration";
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool loopback_host(const boost::urls::url_view& u) {
   switch (u.host_type()) {

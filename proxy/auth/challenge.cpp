@@ -1,6 +1,7 @@
 #include "auth/challenge.hpp"
 
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
 #include <cctype>
 #include <cstddef>
 #include <utility>
@@ -17,12 +18,7 @@ bool is_tchar(char c) {
 }
 bool is_ws(char c) { return c == ' ' || c == '\t'; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
+using boost::beast::iequals;
 
 // What one left-to-right pass over the header found.
 struct Scan {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include <boost/beast/core/string.hpp>
 #include <nlohmann/json.hpp>
 
 #include "auth/authorization_server_metadata.hpp"
@@ -23,11 +24,7 @@ const std::string* string_member(const json& object, const char* name) {
   return it != object.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using boost::beast::iequals;
 
 // expires_in (RFC 6749 §5.1): a JSON number, or the decimal string some servers send.
 std::variant<std::chrono::seconds, std::string> lifetime_of(const json& answer, const TokenTiming& timing) {

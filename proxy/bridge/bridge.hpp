@@ -60,6 +60,10 @@ struct Reply {
   std::string www_authenticate{};
 };
 
+// A JSON-RPC error response with its HTTP status: the one way the request
+// path answers a failure (bridge/error_reply.cpp).
+Reply error_reply(unsigned status, const json& id, int code, std::string_view message, const json& data = nullptr);
+
 // Thread-safe; may be called from any io thread until handle() completes.
 using NotificationSink = std::function<void(json notification)>;
 

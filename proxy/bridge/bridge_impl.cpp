@@ -36,10 +36,6 @@ using upstream::UpstreamSession;
 
 namespace {
 
-Reply error_reply(unsigned status, const json& id, int code, std::string_view message, const json& data = nullptr) {
-  return Reply{status, translate::make_error_response(id, code, message, data)};
-}
-
 // The pool key as one string, for the tool cache.
 std::string context_of(const pool::SessionKey& key) { return key.authorization + '\n' + key.capabilities_canonical; }
 

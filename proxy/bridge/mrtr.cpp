@@ -35,10 +35,6 @@ using upstream::UpstreamSession;
 
 namespace {
 
-Reply error_reply(unsigned status, const json& id, int code, std::string_view message, const json& data = nullptr) {
-  return Reply{status, translate::make_error_response(id, code, message, data)};
-}
-
 // file:// URI of an absolute path: bytes outside RFC 3986 unreserved and '/'
 // percent-encoded (upper-case hex), by Boost.URL.
 std::string file_uri(const std::filesystem::path& path) {

@@ -106,10 +106,6 @@ struct Unlock {
 // the resync after a lost session; the listener's filter keeps what it asked for).
 json legacy_notification(const char* method) { return json{{"jsonrpc", "2.0"}, {"method", method}}; }
 
-Reply error_reply(unsigned status, const json& id, int code, std::string_view message) {
-  return Reply{status, translate::make_error_response(id, code, message)};
-}
-
 }  // namespace
 
 SubscriptionHub::SubscriptionHub(asio::any_io_executor ex, SubscriptionOptions opts)

@@ -1,4 +1,5 @@
 #include "downstream/http_connection.hpp"
+#include "downstream/use_tuple.hpp"
 
 #include <array>
 #include <optional>
@@ -35,7 +36,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace asio::experimental::awaitable_operators;
 using asio::use_awaitable;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

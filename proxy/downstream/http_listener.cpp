@@ -15,12 +15,12 @@
 
 #include "downstream/http_connection.hpp"
 #include "downstream/tls_context.hpp"
+#include "downstream/use_tuple.hpp"
 
 namespace mcp::downstream {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 HttpServer::HttpServer(asio::any_io_executor ex, std::shared_ptr<bridge::Bridge> bridge, HttpServerOptions options)
     : ex_(ex), acceptor_(asio::make_strand(ex)), ctx_(std::make_shared<ServerContext>()) {

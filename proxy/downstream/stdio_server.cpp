@@ -21,6 +21,7 @@
 
 #include "downstream/line_splitter.hpp"
 #include "downstream/request_validation.hpp"
+#include "downstream/use_tuple.hpp"
 #include "observe/request_observation.hpp"
 #include "translate/protocol.hpp"
 
@@ -28,7 +29,6 @@ namespace mcp::downstream {
 namespace asio = boost::asio;
 using json = nlohmann::json;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

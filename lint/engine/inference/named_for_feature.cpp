@@ -15,30 +15,30 @@ namespace {
 
 // A site already found for one feature and why (a rule hit's own words, or an
 // inferred site's summary and chain).
-struct Evidence {
+struct NamedSite {
   Loc at;
   std::string text;
   std::vector<Step> chain;
 };
-using EvidenceByFile = std::map<std::uint32_t, std::map<unsigned, Evidence>>;  // file -> line -> site
+using EvidenceByFile = std::map<std::uint32_t, std::map<unsigned, NamedSite>>;  // file -> line -> site
 
 EvidenceByFile evidence_of(const std::string& feature, const std::vector<Seed>& seeds, const std::vector<Inferred>& found) {
   EvidenceByFile by_file;
   for (const auto& s : seeds)
-    if (s.feature == feature) by_file[s.at.file].try_emplace(s.at.line, Evidence{s.at, s.what, {}});
+    if (s.feature == feature) by_file[s.at.file].try_emplace(s.at.line, NamedSite{s.at, s.what, {}});
   for (const auto& r : found)
     if (r.feature == feature && r.confidence >= kMediumConfidence)
-      by_file[r.at.file].try_emplace(r.at.line, Evidence{r.at, r.summary, r.chain});
+      by_file[r.at.file].try_emplace(r.at.line, NamedSite{r.at, r.summary, r.chain});
   return by_file;
 }
 
 // The evidence lines in [first, last] of a file but `skip`: the nearest to
 // `near` (the first when `near` is 0), and how many there are.
-std::pair<const Evidence*, unsigned> evidence_in(const EvidenceByFile& by_file, std::uint32_t file, unsigned first,
+std::pair<const NamedSite*, unsigned> evidence_in(const EvidenceByFile& by_file, std::uint32_t file, unsigned first,
                                                  unsigned last, unsigned skip, unsigned near = 0) {
   auto f = by_file.find(file);
   if (f == by_file.end()) return {nullptr, 0};
-  const Evidence* best = nullptr;
+  const NamedSite* best = nullptr;
   unsigned best_distance = ~0u, n = 0;
   for (auto it = f->second.lower_bound(first); it != f->second.end() && it->first <= last; ++it) {
     if (it->first == skip) continue;
@@ -59,7 +59,7 @@ bool namespace_named_for(const std::string& qualified, const FeatureVocabulary& 
 }
 
 Inferred site(const std::string& feature, Loc at, int confidence, std::string summary, const std::string& relation,
-              const Evidence& e) {
+              const NamedSite& e) {
   Inferred r{feature, at, confidence, std::move(summary), {Step{e.at, relation + e.text}}};
   r.chain.insert(r.chain.end(), e.chain.begin(), e.chain.end());
   return r;
@@ -69,7 +69,7 @@ void report_namespaces(const index::ProjectIndex& idx, const std::string& featur
                        const EvidenceByFile& evidence, std::vector<Inferred>& out) {
   for (const auto& [usr, ns] : idx.namespaces) {
     if (!namespace_named_for(ns.qualified, v)) continue;
-    const Evidence* example = nullptr;
+    const NamedSite* example = nullptr;
     unsigned lines = 0;
     for (const auto& b : ns.blocks) {
       auto [e, n] = evidence_in(evidence, b.at.file, b.at.line, b.last_line, b.at.line);
@@ -86,7 +86,7 @@ void report_namespaces(const index::ProjectIndex& idx, const std::string& featur
 
 void report_includes(const index::ProjectIndex& idx, const std::string& feature, const FeatureVocabulary& v,
                      const EvidenceByFile& evidence, std::vector<Inferred>& out) {
-  std::map<std::uint32_t, const Evidence*> headers;  // the feature's headers, each with an example of what it holds
+  std::map<std::uint32_t, const NamedSite*> headers;  // the feature's headers, each with an example of what it holds
   for (const auto& inc : idx.includes) {
     const std::uint32_t h = inc.header.file;
     if (headers.count(h) || !has_hint_word(std::filesystem::path(idx.path(h)).stem().string(), v)) continue;
