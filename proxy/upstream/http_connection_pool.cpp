@@ -61,6 +61,15 @@ void HttpConnectionPool::put_back(std::unique_ptr<HttpConnection> c, bool keep) 
   idle_.push_back(std::move(c));
 }
 
+void HttpConnectionPool::drop_idle_since(std::chrono::steady_clock::time_point t) {
+  std::lock_guard lock(mu_);
+  // put_back appends: the front went idle first.
+  while (!idle_.empty() && idle_.front()->idle_since <= t) {
+    idle_.front()->close();
+    idle_.pop_front();
+  }
+}
+
 std::size_t HttpConnectionPool::idle_count() const {
   std::lock_guard lock(mu_);
   return idle_.size();

@@ -97,6 +97,10 @@ class HttpConnectionPool : public std::enable_shared_from_this<HttpConnectionPoo
 
   const HttpUrl& url() const { return url_; }
   std::size_t idle_count() const;
+  // Closes the idle connections that went idle at or before `t`: when one
+  // kept-alive connection turns out closed by the server (Node closes them
+  // after 5 s idle), those idle as long are as likely gone.
+  void drop_idle_since(std::chrono::steady_clock::time_point t);
   std::size_t connects() const { return connects_; }  // total connections opened (for tests/metrics)
 
  private:

@@ -399,15 +399,17 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
     const char* what = initializing ? "initialize" : "POST";
     bool credential_renewed = false;
 
+    bool allow_reuse = true;
     for (int attempt = 0;; ++attempt) {
       HttpConnectionPool::Lease lease;
       try {
-        lease = co_await pool_->acquire();
+        lease = co_await pool_->acquire(allow_reuse);
       } catch (const boost::system::system_error& e) {
         throw_if_aborted(e.code());
         fail_connection(describe_error("connecting", pool_->url(), e.code()));
       }
       const bool reused = lease->reused;
+      const auto idle_since = lease->idle_since;
       Parser parser;
       parser.header_limit(static_cast<std::uint32_t>(opts_->max_header_bytes));
       parser.body_limit(opts_->max_response_bytes);
@@ -415,8 +417,15 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
       boost::system::error_code ec = co_await write_and_read_header(*lease, req, parser);
       if (ec) {
         throw_if_aborted(ec);
-        // A kept-alive connection the server closed meanwhile: try once more on a new one.
-        if (reused && attempt == 0 && is_stale_connection_error(ec)) continue;
+        // A kept-alive connection the server closed while it was idle: the
+        // request never reached it. Those idle as long are as likely closed, so
+        // they go too, and the one retry is on a new connection, never on
+        // another idle one (which, dead as well, would fail the call).
+        if (reused && attempt == 0 && is_stale_connection_error(ec)) {
+          pool_->drop_idle_since(idle_since);
+          allow_reuse = false;
+          continue;
+        }
         if (ec == http::error::body_limit)  // announced by Content-Length
           throw UpstreamError("upstream response exceeds " + std::to_string(opts_->max_response_bytes) + " bytes");
         if (ec == http::error::header_limit)

@@ -49,6 +49,9 @@ class FakeLegacyServer {
   // Close the connection after every answer without saying so (a keep-alive
   // connection the client reuses is then dead).
   std::atomic<bool> silently_close{false};
+  // Non-zero: a kept-alive connection idle this long after an answer is closed
+  // without a word, as Node's http server does after its keepAliveTimeout (5 s).
+  std::atomic<int> keep_alive_timeout_ms{0};
   // End every GET stream right after its two events (the client must reopen it).
   std::atomic<bool> drop_get_streams{false};
   // Set: every request with another Authorization gets 401 (an OAuth-protected server).
@@ -154,11 +157,22 @@ class FakeLegacyServer {
 
   asio::awaitable<void> serve(tcp::socket s) {
     beast::flat_buffer buf;
+    bool answered = false;
     for (;;) {
       http::request<http::string_body> req;
       boost::system::error_code ec;
       if (!s.is_open()) co_return;
-      co_await http::async_read(s, buf, req, asio::redirect_error(asio::use_awaitable, ec));
+      const int idle_ms = answered ? keep_alive_timeout_ms.load() : 0;
+      if (idle_ms > 0) {
+        asio::steady_timer idle(s.get_executor(), std::chrono::milliseconds(idle_ms));
+        auto first = co_await (http::async_read(s, buf, req, asio::as_tuple(asio::use_awaitable)) ||
+                               idle.async_wait(asio::as_tuple(asio::use_awaitable)));
+        if (first.index() == 1) co_return;  // idle too long: the socket closes unannounced
+        ec = std::get<0>(std::get<0>(first));
+      } else {
+        co_await http::async_read(s, buf, req, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      answered = true;
       if (ec) co_return;
       Seen seen;
       seen.session = std::string(req["Mcp-Session-Id"]);
@@ -625,6 +639,32 @@ TEST_F(HttpUpstreamTest, DeadKeepAliveConnectionIsRetriedOnAFreshOne) {
   }
   EXPECT_GE(server.connections(), 5);
   server.silently_close = false;
+  run_co(ctx, s->shutdown());
+}
+
+// Several kept-alive connections the server closed while they sat idle (Node's
+// keepAliveTimeout): the first call finds one dead, and its retry must not take
+// the next dead one (it did: after a pause, a burst of 502s in front of Node).
+TEST_F(HttpUpstreamTest, KeptAliveConnectionsAllClosedWhileIdleCostNoCall) {
+  auto o = options();
+  o.open_get_stream = false;
+  auto s = make_http_session_factory(ctx.get_executor(), o)->create({});
+  run_co(ctx, s->start(init_params()));
+  server.keep_alive_timeout_ms = 50;
+  const int before = server.connections();
+  int ok = 0;
+  for (int i = 0; i < 4; ++i)  // at once: four connections, all idle afterwards
+    asio::co_spawn(ctx, s->call(tool_call(*s, "echo"), nullptr, {}), [&](std::exception_ptr e, json r) {
+      if (!e && r["result"]["method"] == "tools/call") ++ok;
+    });
+  ASSERT_TRUE(run_until(ctx, [&] { return ok == 4; }));
+  ASSERT_GE(server.connections() - before, 2) << "the calls must leave several idle connections";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server closes them all
+  for (int i = 0; i < 3; ++i) {
+    json r = run_co(ctx, s->call(tool_call(*s, "echo"), nullptr, {}));
+    EXPECT_EQ(r["result"]["method"], "tools/call") << "call " << i;
+  }
+  server.keep_alive_timeout_ms = 0;
   run_co(ctx, s->shutdown());
 }
 
