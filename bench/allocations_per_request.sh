@@ -8,6 +8,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 bin=$(realpath "$1") build=$(cd "$2" && pwd) n=${3:-2000} c=${4:-1}
+if ldd "$bin" | grep jemalloc >/dev/null; then  # (not -q: with pipefail, ldd's SIGPIPE would hide the match)
+  echo "error: $bin is linked with jemalloc: its allocations bypass the counter (and mixing the two crashes it);" >&2
+  echo "       build it with -DMCP_ALLOCATOR=system" >&2
+  exit 2
+fi
 source "$src/tests/lib/processes.sh"
 work=$(mktemp -d /tmp/mcp-allocs.XXXXXX)
 cc -shared -fPIC -O2 -o "$work/malloc_count.so" "$here/malloc_count.c"
