@@ -1,7 +1,10 @@
 #include "translate/input_required.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <iterator>
+#include <string_view>
 #include <utility>
 
 #include "translate/canonical.hpp"
@@ -137,11 +140,18 @@ json to_legacy_answer(const json& server_request, const json& input_response) {
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }
 
+namespace {
+// What a retry adds to a request's params: not the request's own, so neither
+// forwarded upstream nor part of what requestState binds.
+constexpr std::string_view kRetryFields[] = {"inputResponses", "requestState"};
+bool is_retry_field(std::string_view key) {
+  return std::find(std::begin(kRetryFields), std::end(kRetryFields), key) != std::end(kRetryFields);
+}
+}  // namespace
+
 json without_mrtr_fields(json params) {
-  if (params.is_object()) {
-    params.erase("inputResponses");
-    params.erase("requestState");
-  }
+  if (params.is_object())
+    for (std::string_view key : kRetryFields) params.erase(std::string(key));
   return params;
 }
 
@@ -155,7 +165,7 @@ std::string request_binding_text(const json& params) {
   if (params.is_object()) {
     for (auto it = params.begin(); it != params.end(); ++it) {
       const std::string& key = it.key();
-      if (key == "_meta" || key == "inputResponses" || key == "requestState") continue;
+      if (key == "_meta" || is_retry_field(key)) continue;
       if (text.size() > 1) text += ',';
       text += canonical_json(key);
       text += ':';
