@@ -16,6 +16,7 @@
 #include "downstream/http_connection.hpp"
 #include "downstream/tls_context.hpp"
 #include "downstream/use_tuple.hpp"
+#include "upstream/inline_strand.hpp"
 
 namespace mcp::downstream {
 namespace asio = boost::asio;
@@ -70,7 +71,7 @@ void HttpServer::for_each_connection(F&& f) {
 asio::awaitable<void> HttpServer::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ex_), use_tuple);
+    auto [ec, socket] = co_await acceptor_.async_accept(upstream::make_inline_strand(ex_), use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;  // shutdown
       // EMFILE and friends: back off briefly instead of spinning.

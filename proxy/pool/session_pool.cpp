@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "observe/metrics.hpp"
+#include "upstream/inline_strand.hpp"
 #include "upstream/upstream_credentials.hpp"
 #include "upstream/with_timeout.hpp"
 
@@ -28,7 +29,7 @@ using upstream::UpstreamSession;
 using upstream::with_timeout;
 
 struct SessionPool::Entry {
-  explicit Entry(asio::strand<asio::any_io_executor>& strand) : ready_signal(strand, clock_type::time_point::max()) {}
+  explicit Entry(const asio::any_io_executor& strand) : ready_signal(strand, clock_type::time_point::max()) {}
   SessionKey key;
   std::shared_ptr<UpstreamSession> session;
   bool ready = false;              // start() succeeded
@@ -118,7 +119,7 @@ std::shared_ptr<SessionPool> SessionPool::create(asio::any_io_executor ex,
 
 SessionPool::SessionPool(asio::any_io_executor ex, std::shared_ptr<upstream::SessionFactory> factory, PoolOptions opts,
                          SessionSetup setup, SessionStarted started)
-    : strand_(asio::make_strand(ex)),
+    : strand_(upstream::make_inline_strand(ex)),
       factory_(std::move(factory)),
       opts_(opts),
       setup_(std::move(setup)),

@@ -120,7 +120,7 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   // the session gauges of observe/metrics.hpp (this pool's share of them).
   void update_size();
 
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::any_io_executor strand_;  // a strand (upstream/inline_strand.hpp)
   std::shared_ptr<upstream::SessionFactory> factory_;
   PoolOptions opts_;
   SessionSetup setup_;
