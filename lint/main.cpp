@@ -162,9 +162,11 @@ int main(int argc, char** argv) {
   std::uint64_t cache_max_mb = cache::kDefaultMaxBytes >> 20;
   app.add_option("--cache-dir", cache_dir,
                  "Result cache directory (off by default; e.g. .mcp-lint-cache, kept between CI runs). A unit's rule hits "
-                 "and index facts are reused while its key (mcp-lint build, libclang, rules, scope, options, the unit's "
-                 "arguments and main file content) and the SHA-256 of every header it included are unchanged: a changed "
-                 "header re-parses exactly the units including it. Output is byte-identical to an uncached run; unusable "
+                 "and index facts are reused while its key (mcp-lint build, libclang, feature catalog, scope, options, the "
+                 "unit's arguments and main file content) and the SHA-256 of every header it included are unchanged: a "
+                 "changed header re-parses exactly the units including it. An entry holds the hits of every pack of the "
+                 "run that wrote it and serves any run whose packs (unchanged) it holds: a run with fewer packs parses "
+                 "nothing again. Output is byte-identical to an uncached run; unusable "
                  "entries are ignored and rewritten. Safe to share between concurrent runs and to delete");
   app.add_flag("--no-cache", no_cache, "Do not read or write --cache-dir (parse every unit)");
   app.add_option("--cache-max-mb", cache_max_mb,
@@ -323,7 +325,7 @@ int main(int argc, char** argv) {
     if (result.cache_used) {
       const auto& c = result.cache;
       std::cerr << "mcp-lint: cache " << opts.cache_dir << ": " << c.hits << " hits, " << c.misses << " misses ("
-                << c.invalidated << " invalidated by a changed file, " << c.corrupt << " unusable entries ignored), "
+                << c.invalidated << " invalidated by a changed file or pack, " << c.corrupt << " unusable entries ignored), "
                 << c.stored << " stored, " << c.evicted << " evicted\n";
       for (const auto& n : c.notes) std::cerr << "mcp-lint: cache: " << n << '\n';
     }

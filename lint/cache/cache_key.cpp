@@ -14,7 +14,7 @@ namespace mcp_lint::cache {
 namespace {
 
 // Bumped whenever what an entry holds changes meaning.
-constexpr const char* kKeyFormat = "mcp-lint-cache-key/2";  // 2: key literals carry their value
+constexpr const char* kKeyFormat = "mcp-lint-cache-key/3";  // 2: key literals carry their value; 3: packs out of the key
 
 std::string build_id() {
   std::error_code ec;
@@ -34,17 +34,36 @@ std::string libclang_version() {
   return out;
 }
 
-std::string rules_digest(const RuleSet& rules) {
+std::string catalog_digest(const FeatureCatalog& catalog) {
   Sha256 h;
-  for (const auto& f : rules.features.features)
+  auto list = [&h](const std::vector<std::string>& values) {
+    h.field(std::to_string(values.size()));
+    for (const auto& v : values) h.field(v);
+  };
+  for (const auto& f : catalog.features) {
     for (const auto* s : {&f.id, &f.title, &f.deadline, &f.link, &f.rule_prefix}) h.field(*s);
+    h.field(f.inference ? "vocabulary" : "no-vocabulary");
+    if (!f.inference) continue;
+    const auto& v = *f.inference;
+    h.field(v.feature);
+    for (const auto* l : {&v.strong_types, &v.weak_types, &v.words, &v.fields, &v.levels}) list(*l);
+  }
+  list(catalog.capability_words);
+  return h.hex();
+}
+
+std::map<std::string, std::string> pack_digests(const RuleSet& rules) {
+  std::map<std::string, Sha256> by_pack;
   for (const auto& p : rules.packs) {
+    Sha256& h = by_pack[p.id];
     h.field(p.id);
     h.field(p.description);
-    h.field(p.file);
+    // The bytes, not the path: the same pack through a symbolic link (a
+    // directory of some of the packs) is the same pack.
     h.field(sha256_file(p.file));  // covers whatever the fields below do not name
   }
   for (const auto& r : rules.rules) {
+    Sha256& h = by_pack[r.pack];
     for (const auto* s : {&r.pack, &r.id, &r.full_id, &r.feature, &r.message, &r.advice, &r.link, &r.deadline, &r.anchor}) h.field(*s);
     h.field(std::to_string(static_cast<int>(r.severity)));
     for (const auto& c : r.clauses) {
@@ -55,7 +74,9 @@ std::string rules_digest(const RuleSet& rules) {
       }
     }
   }
-  return h.hex();
+  std::map<std::string, std::string> out;
+  for (auto& [id, h] : by_pack) out.emplace(id, h.hex());
+  return out;
 }
 
 std::string run_salt(const RuleSet& rules, const std::vector<std::string>& scope_roots, bool collect_facts) {
@@ -64,7 +85,7 @@ std::string run_salt(const RuleSet& rules, const std::vector<std::string>& scope
   h.field(MCP_LINT_VERSION);
   h.field(build_id());
   h.field(libclang_version());
-  h.field(rules_digest(rules));
+  h.field(catalog_digest(rules.features));
   h.field(std::to_string(scope_roots.size()));
   for (const auto& r : scope_roots) h.field(r);
   h.field(collect_facts ? "facts" : "no-facts");

@@ -70,7 +70,8 @@ void ResultCache::note(std::string text) {
   if (stats_.notes.size() < kMaxNotes) stats_.notes.push_back(std::move(text));
 }
 
-std::optional<Entry> ResultCache::load(const std::string& key, const std::string& unit, FileHashes& hashes) {
+std::optional<Entry> ResultCache::load(const std::string& key, const std::string& unit, FileHashes& hashes,
+                                       const std::function<bool(const nlohmann::json& payload)>& usable) {
   const std::string path = entry_path(key);
   enum class Why { absent, invalidated, corrupt };
   auto miss = [&](Why why, const std::string& detail = {}) -> std::optional<Entry> {
@@ -103,6 +104,7 @@ std::optional<Entry> ResultCache::load(const std::string& key, const std::string
   }
   for (const auto& m : entry.manifest)
     if (hashes.of(m.path) != m.sha256) return miss(Why::invalidated);
+  if (usable && !usable(entry.payload)) return miss(Why::invalidated);
   // Least recently used eviction: a hit makes the entry young again.
   fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
   std::lock_guard lock(mutex_);

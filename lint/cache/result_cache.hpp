@@ -21,6 +21,7 @@
 // crash; the unit is parsed and the entry rewritten.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,7 +50,7 @@ struct Entry {
 struct CacheStats {
   std::size_t hits = 0;
   std::size_t misses = 0;       // every lookup that was not a hit, including the two below
-  std::size_t invalidated = 0;  // an entry whose manifest no longer matches (a changed or new file)
+  std::size_t invalidated = 0;  // an entry whose manifest no longer matches (a changed or new file), or unusable to the caller
   std::size_t corrupt = 0;      // unreadable, malformed or foreign entries (ignored)
   std::size_t stored = 0;
   std::size_t evicted = 0;
@@ -64,8 +65,12 @@ class ResultCache {
   // `max_bytes` 0: no bound. The directory is created on the first store.
   ResultCache(std::string dir, std::uint64_t max_bytes);
 
-  // The entry of `key` for the unit `unit` when it is still valid. Thread-safe.
-  std::optional<Entry> load(const std::string& key, const std::string& unit, FileHashes& hashes);
+  // The entry of `key` for the unit `unit` when it is still valid and, when
+  // `usable` is given, usable(payload) holds (an entry the caller cannot use,
+  // such as one made without some of its rule packs, is an invalidated miss).
+  // Thread-safe.
+  std::optional<Entry> load(const std::string& key, const std::string& unit, FileHashes& hashes,
+                            const std::function<bool(const nlohmann::json& payload)>& usable = {});
   // The caller found the payload of a hit unusable: counted as a corrupt entry, not a hit.
   void reject(const std::string& key, const std::string& why);
   // Writes atomically; a failure (read-only or full disk) is noted, not thrown. Thread-safe.

@@ -26,6 +26,7 @@
 #include "frontend/progress.hpp"
 #include "frontend/source_scan.hpp"
 #include "frontend/unit_outcome.hpp"
+#include "frontend/unit_parser.hpp"
 #include "frontend/variant_defines.hpp"
 
 namespace fs = std::filesystem;
@@ -38,12 +39,25 @@ namespace {
 struct RunCache {
   cache::ResultCache* store = nullptr;
   std::string salt;  // cache::run_salt of this run
+  std::map<std::string, std::string> packs;  // cache::pack_digests of this run
   cache::FileHashes hashes;
+
+  // An entry serves this run when it holds the hits of every pack this run
+  // loads, as they are now (it may hold more: they are left out on reading).
+  bool holds_our_packs(const nlohmann::json& payload) const {
+    const auto held = payload.find("packs");
+    if (held == payload.end() || !held->is_object()) return false;
+    return std::all_of(packs.begin(), packs.end(), [&](const auto& p) {
+      const auto d = held->find(p.first);
+      return d != held->end() && d->is_string() && d->template get_ref<const std::string&>() == p.second;
+    });
+  }
 };
 
-// Why clang_parseTranslationUnit2 gave no unit. CXError_Crashed: clang
-// crashed (a signal or a fatal error) inside libclang's crash recovery,
-// which unwound the parse; the process and the other units carry on.
+// Why libclang gave no unit (the ordinary parse's code, unit_parser.hpp).
+// CXError_Crashed: clang crashed (a signal or a fatal error) inside libclang's
+// crash recovery, which unwound the parse; the process and the other units
+// carry on.
 std::string parse_failure(CXErrorCode rc, const std::string& file) {
   switch (rc) {
     case CXError_Crashed: return "libclang crashed while parsing " + file + " (the unit is not analysed)";
@@ -89,21 +103,14 @@ UnitOutcome parse_once(CXIndex index, const CompileUnit& unit, const std::vector
                        const RuleEngine& engine, const ScopeFilter& scope, bool collect_facts,
                        std::vector<std::string>* variants) {
   UnitOutcome out;
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  // KeepGoing: a missing header or an unknown type does not stop the parse, so
-  // code whose dependencies are not installed is still analysed.
-  // DetailedPreprocessingRecord: macro definitions/expansions become cursors.
-  const unsigned flags = CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord;
-  CXTranslationUnit tu = nullptr;
-  const CXErrorCode rc = clang_parseTranslationUnit2(index, unit.file.c_str(), argv.data(), static_cast<int>(argv.size()),
-                                                      nullptr, 0, flags, &tu);
-  if (rc != CXError_Success || !tu) {
+  const ParsedUnit parsed = parse_unit_tu(index, unit.file, args);
+  if (parsed.error() != CXError_Success) {
     out.failed = true;
-    out.crashed = rc == CXError_Crashed;
-    out.message = parse_failure(rc, unit.file);
+    out.crashed = parsed.error() == CXError_Crashed;
+    out.message = parse_failure(parsed.error(), unit.file);
     return out;
   }
+  CXTranslationUnit tu = parsed.tu();
   const unsigned nd = clang_getNumDiagnostics(tu);
   for (unsigned i = 0; i < nd && !out.had_errors; ++i) {
     CXDiagnostic d = clang_getDiagnostic(tu, i);
@@ -121,7 +128,6 @@ UnitOutcome parse_once(CXIndex index, const CompileUnit& unit, const std::vector
   out.included = included_files(tu);
   if (out.had_errors) out.not_found = missing_include_paths(tu, args);
   if (variants && scope(unit.file)) *variants = variant_macros(tu, unit.file, engine.rules().features);
-  clang_disposeTranslationUnit(tu);
   return out;
 }
 
@@ -170,7 +176,8 @@ UnitOutcome lint_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& 
   const std::string main_sha = cache.hashes.of(unit.file);
   if (main_sha.empty()) return parse_unit(index, unit, engine, scope, collect_facts);  // unreadable: libclang says why
   const std::string key = cache::unit_key(cache.salt, unit.file, unit.args, main_sha);
-  if (auto entry = cache.store->load(key, unit.file, cache.hashes)) {
+  if (auto entry = cache.store->load(key, unit.file, cache.hashes,
+                                    [&](const nlohmann::json& payload) { return cache.holds_our_packs(payload); })) {
     try {
       return outcome_from_payload(entry->payload, engine.rules());
     } catch (const std::exception& e) {
@@ -183,6 +190,7 @@ UnitOutcome lint_unit(CXIndex index, const CompileUnit& unit, const RuleEngine& 
   for (const auto* files : {&out.included, &out.not_found})
     for (const auto& f : *files) entry.manifest.push_back(cache::ManifestEntry{f, cache.hashes.of(f)});
   entry.payload = outcome_to_payload(out);
+  entry.payload["packs"] = cache.packs;
   try {
     cache.store->store(key, unit.file, entry);
   } catch (const nlohmann::json::exception&) {
@@ -438,6 +446,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
     result_cache.emplace(normalize_path(options.cache_dir), options.cache_max_bytes);
     run_cache.store = &*result_cache;
     run_cache.salt = cache::run_salt(rules, roots, options.infer);
+    run_cache.packs = cache::pack_digests(rules);
   }
   index::ProjectIndex project;
   index::ProjectIndex* merge_into = options.infer ? &project : nullptr;

@@ -1,5 +1,6 @@
 #include "frontend/unit_outcome.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "engine/index/facts_json.hpp"
@@ -7,6 +8,15 @@
 namespace mcp_lint {
 
 using nlohmann::json;
+
+namespace {
+
+bool of_a_loaded_pack(const std::string& full_id, const RuleSet& rules) {
+  return std::any_of(rules.packs.begin(), rules.packs.end(),
+                     [&](const Pack& p) { return full_id.size() > p.id.size() && full_id.compare(0, p.id.size(), p.id) == 0 && full_id[p.id.size()] == '/'; });
+}
+
+}  // namespace
 
 json outcome_to_payload(const UnitOutcome& o) {
   json hits = json::array();
@@ -21,8 +31,14 @@ UnitOutcome outcome_from_payload(const json& j, const RuleSet& rules) {
   UnitOutcome o;
   for (const auto& h : j.at("hits")) {
     if (!h.is_array() || h.size() != 4) throw std::out_of_range("cached hit is not [rule, file, line, column]");
-    const Rule* rule = rules.find(h.at(0).get<std::string>());
-    if (!rule) throw std::out_of_range("cached hit names an unknown rule " + h.at(0).get<std::string>());
+    const auto full_id = h.at(0).get<std::string>();
+    const Rule* rule = rules.find(full_id);
+    if (!rule) {
+      // An entry holds the hits of every pack of the run that wrote it; a
+      // run with fewer packs takes its own (cache_key.hpp, run_salt).
+      if (!of_a_loaded_pack(full_id, rules)) continue;
+      throw std::out_of_range("cached hit names an unknown rule " + full_id);
+    }
     o.hits.push_back(RawHit{rule, h.at(1).get<std::string>(), h.at(2).get<unsigned>(), h.at(3).get<unsigned>()});
   }
   j.at("had_errors").get_to(o.had_errors);

@@ -29,7 +29,8 @@ struct UnitOutcome {
 nlohmann::json outcome_to_payload(const UnitOutcome& outcome);
 
 // Throws nlohmann::json::exception or std::out_of_range on a payload
-// outcome_to_payload did not write, or one naming a rule `rules` lacks.
+// outcome_to_payload did not write, or one naming a rule of a loaded pack
+// that `rules` lacks. Hits of packs `rules` does not load are left out.
 UnitOutcome outcome_from_payload(const nlohmann::json& payload, const RuleSet& rules);
 
 }  // namespace mcp_lint

@@ -1,6 +1,7 @@
 // The result cache (lint/cache/) through run_lint: hits give the findings a
 // fresh parse gives; a changed header invalidates exactly its includers; a
-// created missing header, other rules or other options miss; unusable
+// created missing header, another feature catalog or other options miss; an
+// entry serves a run with fewer packs than the one that wrote it; unusable
 // entries are ignored and rewritten; the size bound holds.
 #include <gtest/gtest.h>
 
@@ -158,24 +159,64 @@ TEST(Cache, DamagedFactsAreAMissNotACrash) {
   EXPECT_EQ(printed(first), printed(second));
 }
 
-TEST(Cache, OtherRulesOrOptionsAreOtherEntries) {
+TEST(Cache, OtherCatalogOrOptionsAreOtherEntries) {
   Project p;
-  p.run();
-  const RuleSet real_rules = load_rule_dir(rules_dir());
   const std::string salt_test = cache::run_salt(p.rules, {p.src.path()}, true);
-  EXPECT_NE(salt_test, cache::run_salt(real_rules, {p.src.path()}, true));
   EXPECT_NE(salt_test, cache::run_salt(p.rules, {p.src.path()}, false));
   EXPECT_NE(salt_test, cache::run_salt(p.rules, {p.src.path() + "/a.cpp"}, true));
   EXPECT_EQ(salt_test, cache::run_salt(p.rules, {p.src.path()}, true));
+  // The packs are not in the key; the feature catalog is, words included
+  // (they choose the variant parses).
+  RuleSet other_words = p.rules;
+  ASSERT_TRUE(other_words.features.features.at(0).inference.has_value());
+  other_words.features.features.at(0).inference->words.push_back("zebra");
+  EXPECT_NE(salt_test, cache::run_salt(other_words, {p.src.path()}, true));
 
-  // Same cache directory, the real rules: all misses; then both sets are kept.
-  const RuleSet test_rules = p.rules;
-  p.rules = real_rules;
-  EXPECT_EQ(p.run().cache.hits, 0u);
+  p.run();
   EXPECT_EQ(p.run(true, /*infer=*/false).cache.hits, 0u);
-  p.rules = test_rules;
   EXPECT_EQ(p.run().cache.hits, 3u);
-  EXPECT_EQ(p.entries().size(), 9u);
+  EXPECT_EQ(p.entries().size(), 6u);
+}
+
+// What tests/lint/measure_corpus.sh relies on: the run with every pack
+// parses, the run without the SDK packs is all hits and prints what an
+// uncached run without them prints; a changed pack is a miss.
+TEST(Cache, AnEntryServesEveryRunWhosePacksItHolds) {
+  Project p;
+  p.src.write("d.cpp", "namespace mcp { struct sse_client {}; }\nmcp::sse_client client;\n");  // sdk-cpp-mcp's
+  const RuleSet all = load_rule_dir(rules_dir());
+  RuleSet without_sdk = all;
+  std::erase_if(without_sdk.packs, [](const Pack& pk) { return pk.id.rfind("sdk-", 0) == 0; });
+  std::erase_if(without_sdk.rules, [](const Rule& r) { return r.pack.rfind("sdk-", 0) == 0; });
+  ASSERT_LT(without_sdk.packs.size(), all.packs.size());
+  ASSERT_FALSE(without_sdk.packs.empty());
+
+  p.rules = without_sdk;
+  const auto fresh_without = p.run(false);
+  p.rules = all;
+  const auto fresh_all = p.run(false);
+  ASSERT_GT(fresh_all.findings.size(), fresh_without.findings.size());
+  const auto first = p.run();
+  EXPECT_EQ(first.cache.stored, 4u);
+  EXPECT_EQ(printed(first), printed(fresh_all));
+
+  p.rules = without_sdk;
+  const auto fewer = p.run();
+  EXPECT_EQ(fewer.cache.hits, 4u);
+  EXPECT_EQ(fewer.cache.stored, 0u);
+  EXPECT_EQ(printed(fewer), printed(fresh_without));
+
+  // Back to every pack: the entries still hold them all.
+  p.rules = all;
+  EXPECT_EQ(p.run().cache.hits, 4u);
+  // A pack whose rules changed: its hits are not in any entry.
+  RuleSet changed = all;
+  changed.rules.front().message += " (reworded)";
+  p.rules = changed;
+  const auto after = p.run();
+  EXPECT_EQ(after.cache.hits, 0u);
+  EXPECT_EQ(after.cache.invalidated, 4u);
+  EXPECT_EQ(after.cache.stored, 4u);
 }
 
 TEST(Cache, EvictionRemovesTheLeastRecentlyUsedFirst) {

@@ -10,6 +10,7 @@
 
 #include "engine/index/fact_collector.hpp"
 #include "frontend/compile_units.hpp"
+#include "frontend/unit_parser.hpp"
 #include "lint_test_support.hpp"
 
 namespace {
@@ -22,22 +23,18 @@ index::UnitFacts facts_of(const std::string& source, const std::vector<std::pair
   TempDir tmp;
   const std::string file = tmp.write("unit.cpp", source);
   for (const auto& [name, content] : headers) tmp.write(name, content);
-  const auto args = inferred_args({});
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
   CXIndex idx = clang_createIndex(0, 0);
-  CXTranslationUnit tu = nullptr;
-  const auto rc = clang_parseTranslationUnit2(idx, file.c_str(), argv.data(), static_cast<int>(argv.size()), nullptr, 0,
-                                              CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord, &tu);
-  EXPECT_EQ(rc, CXError_Success);
   index::UnitFacts facts;
-  if (tu)
-    facts = index::collect_facts(tu, [&](const std::string& path) {
-      return path.ends_with("/unit.cpp") || std::any_of(headers.begin(), headers.end(), [&](const auto& h) {
-               return path.ends_with("/" + h.first);
-             });
-    });
-  clang_disposeTranslationUnit(tu);
+  {
+    const ParsedUnit parsed = parse_unit_tu(idx, file, inferred_args({}));
+    EXPECT_EQ(parsed.error(), CXError_Success);
+    if (parsed.tu())
+      facts = index::collect_facts(parsed.tu(), [&](const std::string& path) {
+        return path.ends_with("/unit.cpp") || std::any_of(headers.begin(), headers.end(), [&](const auto& h) {
+                 return path.ends_with("/" + h.first);
+               });
+      });
+  }
   clang_disposeIndex(idx);
   return facts;
 }
