@@ -3,12 +3,9 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -19,7 +16,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 #include <optional>
-#include <span>
 
 #include "bridge/mrtr_forward.hpp"
 #include "observe/request_observation.hpp"
@@ -275,23 +271,6 @@ std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::s
   return out;
 }
 
-std::string Mrtr::new_exchange_id() const {
-  // Every tools/call, prompts/get and resources/read gets an exchange, so an
-  // id per request: the same CSPRNG bytes, drawn 4 KiB at a time per thread
-  // (one RAND_bytes per request showed in the profile).
-  constexpr std::size_t kIdBytes = 16;
-  thread_local std::array<unsigned char, 4096> pool{};
-  thread_local std::size_t used = pool.size();
-  if (used + kIdBytes > pool.size()) {
-    if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) throw std::runtime_error("RAND_bytes failed");
-    used = 0;
-  }
-  std::string id = hex_lower(std::span<const unsigned char>(pool.data() + used, kIdBytes));
-  OPENSSL_cleanse(pool.data() + used, kIdBytes);  // handed out once; not kept in memory
-  used += kIdBytes;
-  return id;
-}
-
 std::string Mrtr::sign(const ExchangeBinding& binding, std::string strategy, std::string exchange_id,
                        std::uint64_t round, json answers) const {
   StateClaims claims{std::move(strategy),    std::move(exchange_id),  round,
@@ -315,8 +294,9 @@ asio::awaitable<std::variant<Reply, json>> Mrtr::run(std::shared_ptr<UpstreamSes
       spdlog::info("mrtr: replaying {} (round {}) with {} answer(s) from requestState", request.binding.method,
                    request.round, replay_answers->size());
   }
-  auto exchange =
-      std::make_shared<Exchange>(ex, new_exchange_id(), request.binding, std::move(request.input_responses), session);
+  // No id yet (Exchange::id), the binding moved in.
+  auto exchange = std::make_shared<Exchange>(ex, std::string(), std::move(request.binding),
+                                             std::move(request.input_responses), session);
   exchange->set_notification_handler(std::move(on_notification));
   if (legacy_request.contains("params"))
     legacy_request["params"] = translate::without_mrtr_fields(std::move(legacy_request["params"]));

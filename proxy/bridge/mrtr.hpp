@@ -137,7 +137,6 @@ class Mrtr : public std::enable_shared_from_this<Mrtr> {
                                                                std::optional<json> replay_answers = std::nullopt);
   std::string sign(const ExchangeBinding& binding, std::string strategy, std::string exchange_id,
                    std::uint64_t round, json answers = nullptr) const;
-  std::string new_exchange_id() const;
   json answer_outside_call(const json& request, const json& client_capabilities) const;
   static boost::asio::awaitable<void> sweep(std::weak_ptr<Mrtr> weak, std::shared_ptr<boost::asio::steady_timer> timer,
                                             std::chrono::milliseconds interval);

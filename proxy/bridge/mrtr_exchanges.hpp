@@ -40,6 +40,9 @@ namespace mcp::bridge {
 
 using json = nlohmann::json;
 
+// 32 hex digits from the CSPRNG (OpenSSL), unique per exchange.
+std::string draw_exchange_id();
+
 // What a requestState for this exchange must bind (bridge/request_state.hpp).
 struct ExchangeBinding {
   std::string principal;      // sha256_hex(Authorization)
@@ -62,10 +65,13 @@ class Exchange {
     json value;
   };
 
+  // `id` empty: a random one (draw_exchange_id) is drawn the first time id()
+  // is asked, which only a signed requestState, parking and their logs do: a
+  // call that ends without questions never needs one.
   Exchange(boost::asio::any_io_executor ex, std::string id, ExchangeBinding binding, json prefilled_answers,
            std::shared_ptr<upstream::UpstreamSession> session);
 
-  const std::string& id() const { return id_; }
+  std::string id() const;
   const ExchangeBinding& binding() const { return binding_; }
   const std::shared_ptr<upstream::UpstreamSession>& session() const { return session_; }
 
@@ -138,7 +144,7 @@ class Exchange {
   std::optional<Outcome> ready_locked(std::chrono::steady_clock::time_point now, std::chrono::milliseconds gather);
 
   boost::asio::any_io_executor ex_;
-  const std::string id_;
+  mutable std::string id_;  // guarded by mu_ (drawn on first use)
   const ExchangeBinding binding_;
   const std::shared_ptr<upstream::UpstreamSession> session_;
 

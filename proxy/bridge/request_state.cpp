@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cctype>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -102,9 +103,12 @@ std::string sha256_hex(std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
   // Fetched once: EVP_sha256() makes OpenSSL 3 look the implementation up on
-  // every call, and this runs twice per tools/call (ExchangeBinding).
+  // every call, and this runs twice per tools/call (ExchangeBinding). The
+  // context is kept per thread: EVP_Digest makes and frees one per call.
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (!sha256 || EVP_Digest(text.data(), text.size(), md.data(), &len, sha256, nullptr) != 1)
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!sha256 || !ctx || EVP_DigestInit_ex2(ctx.get(), sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), text.data(), text.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md.data(), &len) != 1)
     throw std::runtime_error("SHA-256 failed");
   return hex_lower(std::span(md.data(), len));
 }

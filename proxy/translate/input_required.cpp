@@ -167,9 +167,9 @@ std::string request_binding_text(const json& params) {
       const std::string& key = it.key();
       if (key == "_meta" || is_retry_field(key)) continue;
       if (text.size() > 1) text += ',';
-      text += canonical_json(key);
+      append_canonical_json(text, key);
       text += ':';
-      text += canonical_json(it.value());
+      append_canonical_json(text, it.value());
     }
   }
   text += '}';

@@ -38,6 +38,18 @@ json elicitation(int id, const char* key) {
           {"params", {{"message", key}, {"_meta", {{"mcp-bridge/inputKey", key}}}}}};
 }
 
+TEST(Exchange, WithoutAnIdDrawsOneWhenFirstAskedAndKeepsIt) {
+  asio::io_context ioc;
+  auto a = make_exchange(ioc, "");
+  auto b = make_exchange(ioc, "");
+  const std::string id = a->id();
+  EXPECT_EQ(id.size(), 32u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(a->id(), id);
+  EXPECT_NE(b->id(), id);
+  EXPECT_EQ(make_exchange(ioc, "given")->id(), "given");
+}
+
 TEST(ExchangeStore, BoundsTheParkedExchanges) {
   asio::io_context ioc;
   auto work = asio::make_work_guard(ioc);  // parked waits hold no work of their own
