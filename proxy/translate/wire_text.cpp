@@ -1,5 +1,7 @@
 #include "translate/wire_text.hpp"
 
+#include "translate/append_json.hpp"
+
 namespace mcp::translate {
 
 namespace {
@@ -79,7 +81,9 @@ std::string abbreviate(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string to_wire(const nlohmann::json& message) {
-  return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text;
+  append_json(text, message, false, nlohmann::json::error_handler_t::replace);
+  return text;
 }
 
 }  // namespace mcp::translate

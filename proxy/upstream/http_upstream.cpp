@@ -25,6 +25,7 @@
 #include "upstream/legacy_handshake.hpp"
 #include "upstream/legacy_session_core.hpp"
 #include "upstream/sse_parser.hpp"
+#include "translate/append_json.hpp"
 #include "translate/json_input.hpp"
 #include "observe/metrics.hpp"
 
@@ -394,7 +395,7 @@ class HttpCore : public std::enable_shared_from_this<HttpCore> {
     auto req = make_request(http::verb::post, extra, auth, !initializing);
     req.set(http::field::content_type, "application/json");
     req.set(http::field::accept, "application/json, text/event-stream");
-    req.body() = message.dump();
+    translate::append_json(req.body(), message, false);  // message.dump(), into the body
     req.prepare_payload();
     const char* what = initializing ? "initialize" : "POST";
     bool credential_renewed = false;

@@ -38,6 +38,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "translate/append_json.hpp"
 #include "upstream/upstream_session.hpp"
 
 namespace mcp::upstream {
@@ -110,7 +111,11 @@ class LegacySessionCore {
   std::string dead_reason() const;
 
  private:
-  static std::string key(const json& id) { return id.dump(); }
+  static std::string key(const json& id) {  // id.dump(), without a serializer per call
+    std::string k;
+    translate::append_json(k, id, false);
+    return k;
+  }
   json attribute_server_request_locked() const;
 
   const std::size_t max_calls_;
