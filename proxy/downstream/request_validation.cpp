@@ -70,21 +70,30 @@ Rejection mismatch(const json& message, std::string text) {
 }
 
 // Media-range list check: does `accept` admit `type/subtype`?
+// `range` is type "/" subtype, ignoring case.
+bool is_media_range(std::string_view range, std::string_view type, std::string_view subtype) {
+  return range.size() == type.size() + 1 + subtype.size() && boost::beast::iequals(range.substr(0, type.size()), type) &&
+         range[type.size()] == '/' && boost::beast::iequals(range.substr(type.size() + 1), subtype);
+}
+
+// Compared in place, ignoring case (no lower-cased copies: every POST checks Accept twice).
 bool accepts(std::string_view accept, std::string_view type, std::string_view subtype) {
   std::size_t pos = 0;
   while (pos <= accept.size()) {
     auto comma = accept.find(',', pos);
     auto item = accept.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    auto range = lower(trim(item.substr(0, item.find(';'))));
+    const auto semicolon = item.find(';');
+    const auto range = trim(item.substr(0, semicolon));
     // q=0 means "not acceptable"
-    auto params = item.find(';') == std::string_view::npos ? std::string() : lower(item.substr(item.find(';')));
+    const auto params = semicolon == std::string_view::npos ? std::string_view() : item.substr(semicolon);
     bool q_zero = false;
-    if (auto q = params.find("q="); q != std::string::npos) {
-      auto v = trim(std::string_view(params).substr(q + 2));
+    for (std::size_t q = 0; q + 1 < params.size(); ++q) {
+      if ((params[q] != 'q' && params[q] != 'Q') || params[q + 1] != '=') continue;
+      auto v = trim(params.substr(q + 2));
       q_zero = !v.empty() && v.front() == '0' && v.find_first_of("123456789") == std::string_view::npos;
+      break;
     }
-    if (!q_zero && (range == "*/*" || range == std::string(type) + "/*" ||
-                    range == std::string(type) + "/" + std::string(subtype)))
+    if (!q_zero && (range == "*/*" || is_media_range(range, type, "*") || is_media_range(range, type, subtype)))
       return true;
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
@@ -185,8 +194,8 @@ std::optional<Rejection> check_origin_and_host(const HttpRequest& req, const Acc
 }
 
 std::optional<Rejection> check_content_negotiation(const HttpRequest& req) {
-  auto content_type = lower(trim(req[http::field::content_type]));
-  if (trim(std::string_view(content_type).substr(0, content_type.find(';'))) != "application/json")
+  const auto content_type = trim(req[http::field::content_type]);
+  if (!is_media_range(trim(content_type.substr(0, content_type.find(';'))), "application", "json"))
     return Rejection{415,
                      jsonrpc_error(nullptr, -32000,
                                    "Unsupported Media Type: Content-Type must be application/json, got '" +

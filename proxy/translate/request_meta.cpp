@@ -18,30 +18,35 @@ constexpr std::array<std::string_view, 8> kLogLevels{"debug", "info",     "notic
 }  // namespace
 
 MetaResult read_request_meta(const json& params) {
-  const std::string pv_key(protocol::kMetaProtocolVersion);
-  const std::string caps_key(protocol::kMetaClientCapabilities);
+  // Keys looked up as string_views (object_t compares transparently): every
+  // request reads them, and each is too long for a std::string's inline buffer.
+  constexpr std::string_view pv_key = protocol::kMetaProtocolVersion;
+  constexpr std::string_view caps_key = protocol::kMetaClientCapabilities;
+  constexpr std::string_view info_key = protocol::kMetaClientInfo;
   if (!params.is_object() || !params.contains("_meta"))
-    return invalid_params("missing _meta keys: " + pv_key + ", " + caps_key);
+    return invalid_params("missing _meta keys: " + std::string(pv_key) + ", " + std::string(caps_key));
   const json& meta = params["_meta"];
   if (!meta.is_object()) return invalid_params("params._meta must be an object");
 
+  const auto pv = meta.find(pv_key);
+  const auto caps = meta.find(caps_key);
   std::string missing;
-  if (!meta.contains(pv_key)) missing = pv_key;
-  if (!meta.contains(caps_key)) missing += (missing.empty() ? "" : ", ") + caps_key;
+  if (pv == meta.end()) missing = pv_key;
+  if (caps == meta.end()) missing += (missing.empty() ? "" : ", ") + std::string(caps_key);
   if (!missing.empty()) return invalid_params("missing _meta keys: " + missing);
 
-  RequestMeta out;
-  const json& pv = meta[pv_key];
-  if (!pv.is_string() || pv.get_ref<const std::string&>().empty())
-    return invalid_params(pv_key + " must be a non-empty string");
-  out.protocol_version = pv.get<std::string>();
+  if (!pv->is_string() || pv->get_ref<const std::string&>().empty())
+    return invalid_params(std::string(pv_key) + " must be a non-empty string");
+  if (!caps->is_object()) return invalid_params(std::string(caps_key) + " must be an object");
+  // Built with the capabilities, not assigned over the default empty object.
+  RequestMeta out{.protocol_version = pv->get<std::string>(),
+                  .client_capabilities = *caps,
+                  .client_info = nullptr,
+                  .log_level = std::nullopt,
+                  .progress_token = nullptr};
 
-  const json& caps = meta[caps_key];
-  if (!caps.is_object()) return invalid_params(caps_key + " must be an object");
-  out.client_capabilities = caps;
-
-  if (auto it = meta.find(std::string(protocol::kMetaClientInfo)); it != meta.end() && !it->is_null()) {
-    if (!it->is_object()) return invalid_params(std::string(protocol::kMetaClientInfo) + " must be an object");
+  if (auto it = meta.find(info_key); it != meta.end() && !it->is_null()) {
+    if (!it->is_object()) return invalid_params(std::string(info_key) + " must be an object");
     out.client_info = *it;
   }
   if (auto it = meta.find("io.modelcontextprotocol/logLevel"); it != meta.end() && !it->is_null()) {

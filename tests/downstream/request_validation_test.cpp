@@ -214,6 +214,23 @@ TEST(ContentNegotiation, AcceptMustAdmitJsonAndEventStream) {
   EXPECT_FALSE(check_content_negotiation(req));
 }
 
+TEST(ContentNegotiation, MediaRangesAndQAreReadIgnoringCase) {
+  auto req = post();
+  req.set(http::field::accept, "Application/JSON, TEXT/Event-Stream");
+  EXPECT_FALSE(check_content_negotiation(req));
+  req.set(http::field::accept, "APPLICATION/*, Text/Event-Stream; Q=0.0");
+  EXPECT_EQ(check_content_negotiation(req)->status, 406u);
+  req.set(http::field::accept, "application/json, text/event-stream; Q = 0");  // not "q=": the range stands
+  EXPECT_FALSE(check_content_negotiation(req));
+  req.set(http::field::accept, "application/jsonx, text/event-stream");  // a longer subtype is another one
+  EXPECT_EQ(check_content_negotiation(req)->status, 406u);
+  req.set(http::field::content_type, "application/json-seq");
+  EXPECT_EQ(check_content_negotiation(req)->status, 415u);
+  req.set(http::field::content_type, " APPLICATION/JSON ;charset=utf-8");
+  req.set(http::field::accept, "application/json, text/event-stream");
+  EXPECT_FALSE(check_content_negotiation(req));
+}
+
 // --- JSON parse error
 TEST(ParseBody, InvalidJsonIs400ParseErrorWithNullId) {
   auto r = parse_body("{not json");
