@@ -6,25 +6,52 @@ namespace mcp::translate {
 
 namespace {
 
-ParsedJson parse_bounded(std::string_view text) {
-  using json = nlohmann::json;
-  bool too_deep = false;
-  // The callback drops (never builds) anything below the bound, so no deep
-  // value exists even for a moment.
-  const json::parser_callback_t bound = [&too_deep](int depth, json::parse_event_t event, json&) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        static_cast<std::size_t>(depth) >= kMaxJsonDepth) {
-      too_deep = true;
+// nlohmann's DOM builder with the nesting bound: a container opened at
+// kMaxJsonDepth enclosing containers stops the parse, so no deep value exists
+// even for a moment. A SAX handler rather than json::parse's callback: with a
+// callback nlohmann builds through its callback parser (a std::function call
+// and keep-stacks for every value), which was most of the cost of parsing the
+// small documents of the request path.
+class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+ public:
+  using Base = nlohmann::detail::json_sax_dom_parser<nlohmann::json>;
+  explicit BoundedDomParser(nlohmann::json& result) : Base(result, /*allow_exceptions=*/false) {}
+
+  bool start_object(std::size_t n) { return enter() && Base::start_object(n); }
+  bool start_array(std::size_t n) { return enter() && Base::start_array(n); }
+  bool end_object() {
+    --depth_;
+    return Base::end_object();
+  }
+  bool end_array() {
+    --depth_;
+    return Base::end_array();
+  }
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool enter() {
+    if (depth_ >= kMaxJsonDepth) {
+      too_deep_ = true;
       return false;
     }
-    return !too_deep;
-  };
+    ++depth_;
+    return true;
+  }
+  std::size_t depth_ = 0;  // containers open around the next value
+  bool too_deep_ = false;
+};
+
+ParsedJson parse_bounded(std::string_view text) {
+  using json = nlohmann::json;
   ParsedJson out;
-  out.value = json::parse(text, bound, /*allow_exceptions=*/false);
-  if (too_deep) {
+  BoundedDomParser dom(out.value);
+  const bool parsed = json::sax_parse(text, &dom);  // strict: nothing may follow the value
+  if (dom.too_deep()) {
     out.value = json(json::value_t::discarded);
     out.error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-  } else if (out.value.is_discarded()) {
+  } else if (!parsed || dom.is_errored()) {
+    out.value = json(json::value_t::discarded);
     out.error = "not valid JSON";
   }
   return out;

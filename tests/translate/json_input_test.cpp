@@ -48,6 +48,29 @@ TEST(JsonInput, VeryDeepNestingInsideAMessageIsRefused) {
   EXPECT_FALSE(unclosed.ok());
 }
 
+// The depth counts containers, objects and arrays alike, and closes with them:
+// siblings at the bound are as fine as one chain.
+TEST(JsonInput, TheBoundCountsOpenContainersOnly) {
+  std::string deep_objects;
+  for (std::size_t i = 0; i + 1 < kMaxJsonDepth; ++i) deep_objects += "{\"k\":";
+  EXPECT_TRUE(parse_json(deep_objects + "[]" + std::string(kMaxJsonDepth - 1, '}')).ok());
+  EXPECT_FALSE(parse_json(deep_objects + "[[]]" + std::string(kMaxJsonDepth - 1, '}')).ok());
+  const std::string sibling = nested_arrays(kMaxJsonDepth - 1);
+  auto p = parse_json("[" + sibling + "," + sibling + "," + sibling + "]");
+  ASSERT_TRUE(p.ok()) << p.error;
+  EXPECT_EQ(p.value.size(), 3u);
+}
+
+TEST(JsonInput, TrailingBytesEmptyTextAndScalars) {
+  EXPECT_EQ(parse_json("{} x").error, "not valid JSON");
+  EXPECT_EQ(parse_json("{}{}").error, "not valid JSON");
+  EXPECT_EQ(parse_json("").error, "not valid JSON");
+  EXPECT_TRUE(parse_json(" {} \n").ok());
+  auto n = parse_json("42");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n.value, 42);
+}
+
 TEST(JsonInput, InvalidUtf8IsRejectedForClients) {
   auto p = parse_json("{\"text\":\"caf\xE9\"}");
   EXPECT_FALSE(p.ok());
