@@ -220,7 +220,7 @@ std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::s
   auto responses = translate::read_input_responses(params);
   if (auto* problem = std::get_if<std::string>(&responses)) return error_reply(400, id, err::kInvalidParams, *problem);
   out.input_responses = std::get<json>(std::move(responses));
-  out.binding = ExchangeBinding{sha256_hex(authorization), method,
+  out.binding = ExchangeBinding{principal_digest(authorization), method,
                                 sha256_hex(translate::request_binding_text(params)), client_capabilities};
   out.replay = strategy_for(opts_.strategy, method, params) == MrtrStrategy::Replay;
   auto state = translate::read_request_state(params);

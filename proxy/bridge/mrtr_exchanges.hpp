@@ -45,7 +45,7 @@ std::string draw_exchange_id();
 
 // What a requestState for this exchange must bind (bridge/request_state.hpp).
 struct ExchangeBinding {
-  std::string principal;      // sha256_hex(Authorization)
+  std::string principal;      // principal_digest(Authorization)
   std::string method;
   std::string params_digest;
   json client_capabilities;   // the client's declared capabilities (input requests must fit them)

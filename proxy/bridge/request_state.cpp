@@ -113,6 +113,12 @@ std::string sha256_hex(std::string_view text) {
   return hex_lower(std::span(md.data(), len));
 }
 
+std::string principal_digest(std::string_view authorization) {
+  if (!authorization.empty()) return sha256_hex(authorization);
+  static const std::string anonymous = sha256_hex("");
+  return anonymous;
+}
+
 std::string sign_state(const StateClaims& c, const KeyRing& keys) {
   const StateKey& key = keys.signing_key();
   json payload{{"v", 1},          {"kid", key.id},       {"stg", c.strategy}, {"xid", c.exchange_id},

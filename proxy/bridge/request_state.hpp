@@ -99,6 +99,10 @@ std::string hex_lower(std::span<const unsigned char> bytes);
 // Hex SHA-256 of text (principal: the Authorization header, "" on stdio).
 std::string sha256_hex(std::string_view text);
 
+// The principal a state binds: sha256_hex(authorization). Requests without an
+// Authorization header (stdio, anonymous HTTP) share one digest, computed once.
+std::string principal_digest(std::string_view authorization);
+
 std::string sign_state(const StateClaims& claims, const KeyRing& keys);
 
 // Verifies signature, key id, expiry and bindings, in that order.

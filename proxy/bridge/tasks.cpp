@@ -96,7 +96,7 @@ std::string TaskBridge::make_handle(const std::string& authorization, const pool
   claims.strategy = "task";
   claims.exchange_id = task_id;
   claims.owner = opts_.owner;
-  claims.principal = sha256_hex(authorization);
+  claims.principal = principal_digest(authorization);
   claims.method = std::string(kHandleMethod);
   claims.params_digest = sha256_hex(descriptor);
   claims.expires_at_ms = unix_ms_() + lifetime.count();
@@ -112,7 +112,7 @@ std::optional<TaskTarget> TaskBridge::open_handle(std::string_view handle, const
   auto parts = translate::decode_task_descriptor(descriptor);
   if (!parts) return std::nullopt;
   auto verified = verify_state(handle.substr(dot + 1), opts_.keys,
-                               StateExpectation{sha256_hex(authorization), std::string(kHandleMethod),
+                               StateExpectation{principal_digest(authorization), std::string(kHandleMethod),
                                                 sha256_hex(descriptor), unix_ms_()});
   if (auto* e = std::get_if<StateError>(&verified)) {
     spdlog::debug("bridge: task handle rejected: {}", e->reason);

@@ -122,5 +122,12 @@ TEST(RequestState, RandomKeysDiffer) {
   EXPECT_NE(reason(verify_state(sign_state(claims(), a), b, expect())), "");
 }
 
+TEST(RequestStatePrincipal, IsTheDigestOfTheAuthorizationHeaderWithOrWithoutOne) {
+  EXPECT_EQ(principal_digest(""), sha256_hex(""));
+  EXPECT_EQ(principal_digest(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(principal_digest("Bearer a"), sha256_hex("Bearer a"));
+  EXPECT_NE(principal_digest("Bearer a"), principal_digest(""));
+}
+
 }  // namespace
 }  // namespace mcp::bridge
