@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The long lint measurements: precision and recall of mcp-lint on every
-# labelled corpus (tests/lint/labels/*.tsv), including fastmcpp and gopher-mcp,
-# which take too long for CI on 2 cores. Configures BUILD_DIR with
-# -DMCP_LINT_LONG_CORPUS=ON, builds mcp-lint and runs the lint_corpus_* tests.
+# labelled corpus (tests/lint/labels/*.tsv), including fastmcpp and gopher-mcp
+# (CI runs them too, in the whole suite; this runs only them, verbosely).
+# Configures BUILD_DIR with -DMCP_LINT_LONG_CORPUS=ON (a tree configured with
+# it OFF gets them back), builds mcp-lint and runs the lint_corpus_* tests.
 #   bench/run_lint_corpus.sh [BUILD_DIR]     (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,6 +3,9 @@
 // namespace aliases and using-declarations need no special handling; calls to
 // template specialisations are mapped back to the template, and a call to a
 // method that overrides a listed virtual method matches too.
+// A member call is reported where its method is named: in a builder chain
+// spanning lines (`make<ClientCapabilities>()\n  .sampling(...)`) that is the
+// `.sampling(` line, not the line where the chain begins.
 // Limitation: calls inside a template on a dependent type are not resolved
 // (libclang exposes no instantiations).
 #include "engine/cursor_util.hpp"
@@ -10,6 +13,13 @@
 
 namespace mcp_lint {
 namespace {
+
+CXSourceLocation call_location(CXCursor call) {
+  CXCursor callee = first_child(call);
+  while (clang_getCursorKind(callee) == CXCursor_UnexposedExpr) callee = first_child(callee);  // implicit casts
+  if (clang_getCursorKind(callee) == CXCursor_MemberRefExpr) return clang_getCursorLocation(callee);
+  return clang_getCursorLocation(call);
+}
 
 class CallMatcher final : public Matcher {
  public:
@@ -23,7 +33,7 @@ class CallMatcher final : public Matcher {
     std::vector<std::string> names;
     if (clang_getCursorKind(callee) == CXCursor_CXXMethod) method_and_overridden_names(callee, names);
     else names.push_back(qualified_name(callee));
-    const CXSourceLocation loc = clang_getCursorLocation(c);
+    const CXSourceLocation loc = call_location(c);
     for (const auto& n : names) emit_bindings(index_, n, c, loc, ctx);
   }
 
