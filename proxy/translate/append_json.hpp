@@ -19,4 +19,13 @@ namespace mcp::translate {
 void append_json(std::string& out, const nlohmann::json& value, bool ensure_ascii,
                  nlohmann::json::error_handler_t handler = nlohmann::json::error_handler_t::strict);
 
+// The same text as a new string (what value.dump(-1, ' ', ensure_ascii,
+// handler) returns), through the thread's serializer.
+inline std::string json_text(const nlohmann::json& value, bool ensure_ascii,
+                             nlohmann::json::error_handler_t handler = nlohmann::json::error_handler_t::strict) {
+  std::string text;
+  append_json(text, value, ensure_ascii, handler);
+  return text;
+}
+
 }  // namespace mcp::translate

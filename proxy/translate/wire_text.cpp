@@ -81,9 +81,7 @@ std::string abbreviate(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string to_wire(const nlohmann::json& message) {
-  std::string text;
-  append_json(text, message, false, nlohmann::json::error_handler_t::replace);
-  return text;
+  return json_text(message, false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace mcp::translate

@@ -111,11 +111,7 @@ class LegacySessionCore {
   std::string dead_reason() const;
 
  private:
-  static std::string key(const json& id) {  // id.dump(), without a serializer per call
-    std::string k;
-    translate::append_json(k, id, false);
-    return k;
-  }
+  static std::string key(const json& id) { return translate::json_text(id, false); }  // id.dump()
   json attribute_server_request_locked() const;
 
   const std::size_t max_calls_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 using mcp::translate::append_json;
+using mcp::translate::json_text;
 using nlohmann::json;
 
 namespace {
@@ -28,6 +29,13 @@ TEST(AppendJson, WritesWhatDumpReturnsAfterWhatIsThere) {
   append_json(out, json(42), false);
   append_json(out, json("s"), false);
   EXPECT_EQ(out, "42\"s\"");
+}
+
+TEST(AppendJson, JsonTextIsWhatDumpReturns) {
+  for (bool ascii : {false, true}) EXPECT_EQ(json_text(sample(), ascii), sample().dump(-1, ' ', ascii));
+  const json bad = {{"k", std::string("a\xff" "b")}};
+  EXPECT_EQ(json_text(bad, false, json::error_handler_t::replace),
+            bad.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 TEST(AppendJson, InvalidUtf8FollowsTheHandler) {
