@@ -79,13 +79,13 @@ std::map<std::string, std::string> pack_digests(const RuleSet& rules) {
   return out;
 }
 
-std::string run_salt(const RuleSet& rules, const std::vector<std::string>& scope_roots, bool collect_facts) {
+std::string run_salt(const FeatureCatalog& catalog, const std::vector<std::string>& scope_roots, bool collect_facts) {
   Sha256 h;
   h.field(kKeyFormat);
   h.field(MCP_LINT_VERSION);
   h.field(build_id());
   h.field(libclang_version());
-  h.field(catalog_digest(rules.features));
+  h.field(catalog_digest(catalog));
   h.field(std::to_string(scope_roots.size()));
   for (const auto& r : scope_roots) h.field(r);
   h.field(collect_facts ? "facts" : "no-facts");

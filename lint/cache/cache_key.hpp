@@ -21,7 +21,7 @@ namespace mcp_lint::cache {
 // records the digest of each pack it holds the hits of (pack_digests), and
 // serves every run whose packs it holds, so a run with fewer packs (the SDK
 // packs left out) reuses the parses of a run with all of them.
-std::string run_salt(const RuleSet& rules, const std::vector<std::string>& scope_roots, bool collect_facts);
+std::string run_salt(const FeatureCatalog& catalog, const std::vector<std::string>& scope_roots, bool collect_facts);
 
 // Pack id -> digest of the pack (its fields, its file's bytes and every field
 // of its rules), for every pack of `rules`.

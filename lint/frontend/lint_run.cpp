@@ -445,7 +445,7 @@ LintResult run_lint(const LintOptions& options, const RuleSet& rules) {
   if (!options.cache_dir.empty()) {
     result_cache.emplace(normalize_path(options.cache_dir), options.cache_max_bytes);
     run_cache.store = &*result_cache;
-    run_cache.salt = cache::run_salt(rules, roots, options.infer);
+    run_cache.salt = cache::run_salt(rules.features, roots, options.infer);
     run_cache.packs = cache::pack_digests(rules);
   }
   index::ProjectIndex project;

@@ -161,16 +161,16 @@ TEST(Cache, DamagedFactsAreAMissNotACrash) {
 
 TEST(Cache, OtherCatalogOrOptionsAreOtherEntries) {
   Project p;
-  const std::string salt_test = cache::run_salt(p.rules, {p.src.path()}, true);
-  EXPECT_NE(salt_test, cache::run_salt(p.rules, {p.src.path()}, false));
-  EXPECT_NE(salt_test, cache::run_salt(p.rules, {p.src.path() + "/a.cpp"}, true));
-  EXPECT_EQ(salt_test, cache::run_salt(p.rules, {p.src.path()}, true));
+  const std::string salt_test = cache::run_salt(p.rules.features, {p.src.path()}, true);
+  EXPECT_NE(salt_test, cache::run_salt(p.rules.features, {p.src.path()}, false));
+  EXPECT_NE(salt_test, cache::run_salt(p.rules.features, {p.src.path() + "/a.cpp"}, true));
+  EXPECT_EQ(salt_test, cache::run_salt(p.rules.features, {p.src.path()}, true));
   // The packs are not in the key; the feature catalog is, words included
   // (they choose the variant parses).
   RuleSet other_words = p.rules;
   ASSERT_TRUE(other_words.features.features.at(0).inference.has_value());
   other_words.features.features.at(0).inference->words.push_back("zebra");
-  EXPECT_NE(salt_test, cache::run_salt(other_words, {p.src.path()}, true));
+  EXPECT_NE(salt_test, cache::run_salt(other_words.features, {p.src.path()}, true));
 
   p.run();
   EXPECT_EQ(p.run(true, /*infer=*/false).cache.hits, 0u);
