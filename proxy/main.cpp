@@ -1,8 +1,8 @@
 // mcp-bridge: serves stateless MCP 2026-07-28 clients (Streamable HTTP or
 // stdio) from a session-based 2025-11-25 server (Streamable HTTP or a stdio
 // child). Wiring only: parse the configuration, set up logging, build the
-// upstream session factory and the bridge, run the downstream server on an
-// io_context run by N threads, shut down gracefully on SIGINT/SIGTERM; with
+// upstream session factory and the bridge, run the downstream server on N
+// io threads, each with its own io_context, shut down gracefully on SIGINT/SIGTERM; with
 // --tls-cert, SIGHUP reloads the listener's certificate, key and client CA.
 #include <csignal>
 #include <cstdio>
@@ -32,6 +32,7 @@
 #include "config/command_line.hpp"
 #include "config/logging.hpp"
 #include "downstream/http_listener.hpp"
+#include "downstream/io_shards.hpp"
 #include "downstream/stdio_server.hpp"
 #include "downstream/tls_context.hpp"
 #include "observe/access_log.hpp"
@@ -264,7 +265,11 @@ int main(int argc, char* argv[]) {
     return tls ? "https" + url.substr(4) : url;
   };
 
-  asio::io_context ioc(static_cast<int>(cfg.threads));
+  // One io_context per io thread (downstream/io_shards.hpp); everything but
+  // the HTTP connections lives on the primary. --stdio: one stream, one
+  // io_context run by every thread.
+  downstream::IoShards shards(cfg.stdio ? 1 : cfg.threads, cfg.stdio ? cfg.threads : 1);
+  asio::io_context& ioc = shards.primary();
   std::shared_ptr<bridge::Bridge> bridge;
   // Passthrough authorization (auth/metadata_proxy.hpp): an HTTP upstream
   // behind HTTP clients; its public URL is known once the listener is bound.
@@ -389,7 +394,7 @@ int main(int argc, char* argv[]) {
         return resource_server->authenticate(authorization, message);
       };
     }
-    http_server = std::make_shared<downstream::HttpServer>(ioc.get_executor(), bridge, ho);
+    http_server = std::make_shared<downstream::HttpServer>(shards.executors(), bridge, ho);
     try {
       http_server->start();
     } catch (const std::exception& e) {
@@ -443,10 +448,7 @@ int main(int argc, char* argv[]) {
     });
   }
 
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  shards.run();
   if (access_log) access_log->flush();
   spdlog::info("mcp-bridge stopped");
   spdlog::shutdown();

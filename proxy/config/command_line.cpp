@@ -468,7 +468,9 @@ ParseResult parse_command_line(int argc, const char* const argv[], const std::fi
       ->group("Authorization");
 
   // Runtime and limits
-  app.add_option("--threads", cfg.threads, "I/O threads [default: 0 = all cores]")
+  app.add_option("--threads", cfg.threads, "I/O threads, each with its own event loop and (HTTP) its own listener on the same port "
+                 "(SO_REUSEPORT: the kernel spreads new connections over them); a connection stays on one "
+                 "thread, with its own upstream connections [default: 0 = all cores]")
       ->check(CLI::Range(0u, 1024u))
       ->group("Limits");
   app.add_option("--max-body-bytes", cfg.max_body_bytes, "Largest request body, bytes; larger gets 413")

@@ -24,32 +24,54 @@ using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
 
 HttpServer::HttpServer(asio::any_io_executor ex, std::shared_ptr<bridge::Bridge> bridge, HttpServerOptions options)
-    : ex_(ex), acceptor_(asio::make_strand(ex)), ctx_(std::make_shared<ServerContext>()) {
+    : HttpServer(std::vector<asio::any_io_executor>{std::move(ex)}, std::move(bridge), std::move(options)) {}
+
+HttpServer::HttpServer(std::vector<asio::any_io_executor> shards, std::shared_ptr<bridge::Bridge> bridge,
+                       HttpServerOptions options)
+    : ctx_(std::make_shared<ServerContext>()) {
   ctx_->bridge = std::move(bridge);
   ctx_->options = std::move(options);
+  for (auto& ex : shards)
+    listeners_.push_back(std::make_unique<Listener>(Listener{ex, tcp::acceptor(asio::make_strand(ex))}));
+}
+
+void HttpServer::listen(Listener& listener, const tcp::endpoint& endpoint, bool reuse_port) {
+  auto& a = listener.acceptor;
+  a.open(endpoint.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  // Only between our own listeners: Linux lets a socket join the port only
+  // when it sets SO_REUSEPORT too and belongs to the same user.
+  if (reuse_port) a.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
+  a.bind(endpoint);
+  a.listen(asio::socket_base::max_listen_connections);
 }
 
 void HttpServer::start() {
   const auto& opt = ctx_->options;
   tcp::endpoint endpoint{asio::ip::make_address(opt.host), opt.port};
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
+  const bool shared_port = listeners_.size() > 1;
+  // The first listener picks the port (0: ephemeral); the others join it.
+  listen(*listeners_.front(), endpoint, shared_port);
+  port_ = listeners_.front()->acceptor.local_endpoint().port();
+  endpoint.port(port_);
+  for (std::size_t i = 1; i < listeners_.size(); ++i) listen(*listeners_[i], endpoint, shared_port);
   const char* tls_note = !opt.tls                                 ? ""
                          : opt.tls->files().client_ca_file.empty() ? "; TLS"
                                                                    : "; TLS, client certificates required";
-  spdlog::info("listening on {}://{}:{}/mcp (max {} connections{})", opt.tls ? "https" : "http",
-               endpoint.address().is_v6() ? "[" + opt.host + "]" : opt.host, port_, opt.max_connections, tls_note);
-  asio::co_spawn(acceptor_.get_executor(), accept_loop(), [self = shared_from_this()](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("accept loop ended: {}", ex.what());
-    }
-  });
+  spdlog::info("listening on {}://{}:{}/mcp (max {} connections{}; {} io thread(s), each with its own listener)",
+               opt.tls ? "https" : "http", endpoint.address().is_v6() ? "[" + opt.host + "]" : opt.host, port_,
+               opt.max_connections, tls_note, listeners_.size());
+  for (auto& listener : listeners_) {
+    asio::co_spawn(listener->acceptor.get_executor(), accept_loop(*listener),
+                   [self = shared_from_this()](std::exception_ptr e) {
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       spdlog::error("accept loop ended: {}", ex.what());
+                     }
+                   });
+  }
 }
 
 std::size_t HttpServer::active_connections() const {
@@ -68,15 +90,16 @@ void HttpServer::for_each_connection(F&& f) {
   for (auto& c : live) f(*c);
 }
 
-asio::awaitable<void> HttpServer::accept_loop() {
+asio::awaitable<void> HttpServer::accept_loop(Listener& listener) {
   auto self = shared_from_this();
+  auto& acceptor = listener.acceptor;
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(upstream::make_inline_strand(ex_), use_tuple);
+    auto [ec, socket] = co_await acceptor.async_accept(upstream::make_inline_strand(listener.ex), use_tuple);
     if (ec) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;  // shutdown
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;  // shutdown
       // EMFILE and friends: back off briefly instead of spinning.
       spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_tuple);
       continue;
     }
@@ -146,15 +169,17 @@ asio::awaitable<void> HttpServer::shutdown(std::chrono::milliseconds drain_timeo
   // Listen streams never end by themselves: close them gracefully first so
   // they finish with their completion result within the drain.
   ctx_->bridge->close_subscriptions();
-  // The acceptor belongs to its strand (the accept loop runs there).
-  co_await asio::co_spawn(
-      acceptor_.get_executor(),
-      [this]() -> asio::awaitable<void> {
-        boost::system::error_code ec;
-        acceptor_.close(ec);
-        co_return;
-      },
-      asio::use_awaitable);
+  // Each acceptor belongs to its strand (its accept loop runs there).
+  for (auto& listener : listeners_) {
+    co_await asio::co_spawn(
+        listener->acceptor.get_executor(),
+        [&acceptor = listener->acceptor]() -> asio::awaitable<void> {
+          boost::system::error_code ec;
+          acceptor.close(ec);
+          co_return;
+        },
+        asio::use_awaitable);
+  }
   auto in_flight = active_connections();
   spdlog::info("shutdown: stopped accepting; draining {} connection(s) for up to {} ms", in_flight,
                drain_timeout.count());

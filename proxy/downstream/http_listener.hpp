@@ -1,7 +1,10 @@
 // The 2026-07-28 Streamable HTTP server: accepts connections (each on its own
 // strand, served by HttpConnection, over TLS when HttpServerOptions::tls is
 // set), bounds their number (503 beyond max_connections) and shuts down
-// gracefully.
+// gracefully. Given several executors (downstream/io_shards.hpp: one
+// io_context per thread), it listens once per executor on the same port
+// (SO_REUSEPORT: the kernel spreads new connections over the listeners) and
+// serves each connection on the executor of the listener that accepted it.
 #pragma once
 
 #include <chrono>
@@ -9,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -25,6 +29,9 @@ class HttpServer : public std::enable_shared_from_this<HttpServer> {
  public:
   // `ex` should be the io_context's executor (connections get their own strands).
   HttpServer(boost::asio::any_io_executor ex, std::shared_ptr<bridge::Bridge> bridge, HttpServerOptions options);
+  // One listener per executor (each an io_context's, run by one thread).
+  HttpServer(std::vector<boost::asio::any_io_executor> shards, std::shared_ptr<bridge::Bridge> bridge,
+             HttpServerOptions options);
 
   // Binds and listens, then accepts in the background.
   // Throws boost::system::system_error when the address cannot be bound.
@@ -37,15 +44,19 @@ class HttpServer : public std::enable_shared_from_this<HttpServer> {
   boost::asio::awaitable<void> shutdown(std::chrono::milliseconds drain_timeout);
 
  private:
-  boost::asio::awaitable<void> accept_loop();
+  struct Listener {
+    boost::asio::any_io_executor ex;        // where its connections run
+    boost::asio::ip::tcp::acceptor acceptor;  // on a strand of ex
+  };
+  void listen(Listener& listener, const boost::asio::ip::tcp::endpoint& endpoint, bool reuse_port);
+  boost::asio::awaitable<void> accept_loop(Listener& listener);
   boost::asio::awaitable<void> reject_busy(boost::asio::ip::tcp::socket socket);
   template <class Connection>
   void serve(std::shared_ptr<Connection> conn);
   template <class F>
   void for_each_connection(F&& f);
 
-  boost::asio::any_io_executor ex_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
   std::shared_ptr<ServerContext> ctx_;
   std::uint16_t port_ = 0;
 

@@ -146,6 +146,8 @@ void SessionPool::update_size() {
 
 asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKey key,
                                                                        InitializeParams initialize_params) {
+  // Nearly every request: a ready session, on this thread, no suspension.
+  if (auto session = try_acquire_ready(key)) co_return session;
   // The bookkeeping runs on the strand. The caller's cancellation reaches it
   // through `cancel` (see CallerCancellation), not through co_spawn's slot.
   auto cancel = std::make_shared<CallerCancellation>();
@@ -160,6 +162,26 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire(SessionKe
   }
   co_return co_await asio::co_spawn(strand_, acquire_on_strand(std::move(key), std::move(initialize_params), cancel),
                                     uncancellable_awaitable());
+}
+
+std::shared_ptr<UpstreamSession> SessionPool::try_acquire_ready(const SessionKey& key) {
+  std::lock_guard lock(ready_mu_);
+  auto it = ready_.find(key);
+  if (it == ready_.end() || !it->second->session->usable()) return nullptr;
+  it->second->touch();
+  return lease(it->second);
+}
+
+bool SessionPool::withdraw_if_idle(const std::shared_ptr<Entry>& entry) {
+  std::lock_guard lock(ready_mu_);
+  if (entry->busy()) return false;
+  if (auto it = ready_.find(entry->key); it != ready_.end() && it->second == entry) ready_.erase(it);
+  return true;
+}
+
+void SessionPool::withdraw(const SessionKey& key) {
+  std::lock_guard lock(ready_mu_);
+  ready_.erase(key);
 }
 
 asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand(
@@ -189,6 +211,7 @@ asio::awaitable<std::shared_ptr<UpstreamSession>> SessionPool::acquire_on_strand
         co_return lease(entry);
       }
       if (auto cur = entries_.find(key); cur != entries_.end() && cur->second == entry) {
+        withdraw(key);
         entries_.erase(cur);
         update_size();
       }
@@ -263,6 +286,10 @@ asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, jso
   } else {
     entry->ready = true;
     entry->touch();
+    if (auto cur = entries_.find(entry->key); !stopped_ && cur != entries_.end() && cur->second == entry) {
+      std::lock_guard lock(ready_mu_);
+      ready_[entry->key] = entry;
+    }
     update_size();
     record_success();
     spdlog::info("pool: upstream session ready for {}", entry->key.describe());
@@ -272,12 +299,20 @@ asio::awaitable<void> SessionPool::start_entry(std::shared_ptr<Entry> entry, jso
 
 bool SessionPool::make_room() {
   auto victim = entries_.end();
-  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    const auto& e = it->second;
-    if (!e->ready || e->busy()) continue;
-    if (victim == entries_.end() || e->last_used_at() < victim->second->last_used_at()) victim = it;
+  bool withdrawn = false;
+  // A victim the fast path leased meanwhile is busy on the next pass; each
+  // pass either withdraws one or finds one entry fewer idle.
+  for (std::size_t pass = 0; pass <= entries_.size() && !withdrawn; ++pass) {
+    victim = entries_.end();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      const auto& e = it->second;
+      if (!e->ready || e->busy()) continue;
+      if (victim == entries_.end() || e->last_used_at() < victim->second->last_used_at()) victim = it;
+    }
+    if (victim == entries_.end()) return false;
+    withdrawn = withdraw_if_idle(victim->second);
   }
-  if (victim == entries_.end()) return false;
+  if (!withdrawn) return false;
   auto session = victim->second->session;
   spdlog::info("pool: evicting least recently used session {} to make room", victim->first.describe());
   entries_.erase(victim);
@@ -316,8 +351,10 @@ void SessionPool::sweep_idle() {
   const auto now = clock_type::now();
   for (auto it = entries_.begin(); it != entries_.end();) {
     const auto& e = it->second;
-    const bool expired = e->ready && !e->busy() && now - e->last_used_at() >= opts_.idle_timeout;
     const bool dead = e->ready && !e->session->usable();
+    const bool expired = !dead && e->ready && !e->busy() && now - e->last_used_at() >= opts_.idle_timeout &&
+                         withdraw_if_idle(e);
+    if (dead) withdraw(it->first);
     if (expired || dead) {
       auto session = e->session;
       spdlog::info("pool: dropping {} session {}", dead ? "unusable" : "idle", it->first.describe());
@@ -339,6 +376,10 @@ asio::awaitable<std::vector<std::shared_ptr<UpstreamSession>>> SessionPool::stop
   for (auto& [key, e] : self->entries_)
     if (e->session) out.push_back(e->session);
   self->entries_.clear();
+  {
+    std::lock_guard lock(self->ready_mu_);
+    self->ready_.clear();
+  }
   self->update_size();
   co_return out;
 }

@@ -7,7 +7,8 @@
 //   PoolExhausted (an UpstreamError) instead of queueing without bound.
 // - idle sessions expire after idle_timeout; unusable ones are dropped and
 //   recreated on the next acquire.
-// All bookkeeping runs on one strand; nothing blocks an io thread.
+// All bookkeeping runs on one strand; nothing blocks an io thread. A ready
+// session is handed out without the hop to the strand (see ready_).
 #pragma once
 
 #include <atomic>
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <type_traits>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -110,6 +112,12 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   boost::asio::awaitable<std::shared_ptr<upstream::UpstreamSession>> acquire_on_strand(
       SessionKey key, InitializeParams initialize_params, std::shared_ptr<CallerCancellation> cancel);
   boost::asio::awaitable<void> start_entry(std::shared_ptr<Entry> entry, json initialize_params);
+  // A ready, usable session for `key` leased at once, or nullptr (then the strand decides).
+  std::shared_ptr<upstream::UpstreamSession> try_acquire_ready(const SessionKey& key);
+  // Withdraws a ready entry from the fast path, unless a caller holds it
+  // (leases or calls); true when withdrawn (on strand).
+  bool withdraw_if_idle(const std::shared_ptr<Entry>& entry);
+  void withdraw(const SessionKey& key);  // on strand
   bool make_room();  // on strand
   void retire(std::shared_ptr<upstream::UpstreamSession> session, const char* why);
   static boost::asio::awaitable<void> idle_sweeper(std::weak_ptr<SessionPool> weak, std::chrono::milliseconds interval);
@@ -126,6 +134,13 @@ class SessionPool : public std::enable_shared_from_this<SessionPool> {
   SessionSetup setup_;
   SessionStarted started_;
   std::map<SessionKey, std::shared_ptr<Entry>> entries_;  // strand only
+  // The ready entries of entries_, for acquire() on any thread without the
+  // strand hop (with one io_context per thread, a hop to the strand is a hop
+  // to another thread). Written on the strand; a lease is taken under
+  // ready_mu_, and the strand only evicts an idle entry under ready_mu_, so
+  // a session cannot be retired between being found and being leased.
+  std::mutex ready_mu_;
+  std::map<SessionKey, std::shared_ptr<Entry>> ready_;
   boost::asio::steady_timer sweep_timer_;
   bool stopped_ = false;  // strand only
 

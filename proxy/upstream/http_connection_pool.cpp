@@ -6,6 +6,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <openssl/err.h>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +16,19 @@ namespace mcp::upstream {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+
+namespace {
+const void* context_of(const asio::any_io_executor& ex) { return &asio::query(ex, asio::execution::context); }
+
+// Where a connection for a coroutine on `caller` is opened: the io_context
+// `caller` runs on (a strand's too), else the pool's own executor.
+asio::any_io_executor socket_executor(const asio::any_io_executor& caller, const asio::any_io_executor& fallback) {
+  using io_executor = asio::io_context::executor_type;
+  if (const auto* io = caller.target<io_executor>()) return *io;
+  if (const auto* strand = caller.target<asio::strand<io_executor>>()) return strand->get_inner_executor();
+  return fallback;
+}
+}  // namespace
 
 void HttpConnection::close() {
   boost::system::error_code ec;
@@ -53,26 +69,46 @@ void HttpConnectionPool::put_back(std::unique_ptr<HttpConnection> c, bool keep) 
   }
   c->reused = true;
   c->idle_since = std::chrono::steady_clock::now();
+  const void* context = context_of(c->tcp().get_executor());
   std::lock_guard lock(mu_);
-  if (idle_.size() >= limits_.max_idle) {
-    idle_.front()->close();
-    idle_.pop_front();
-  }
-  idle_.push_back(std::move(c));
+  if (idle_total_ >= limits_.max_idle) close_oldest_idle();
+  idle_of(context).connections.push_back(std::move(c));
+  ++idle_total_;
+}
+
+HttpConnectionPool::IdleList& HttpConnectionPool::idle_of(const void* context) {
+  for (auto& list : idle_)
+    if (list.context == context) return list;
+  return idle_.emplace_back(IdleList{context, {}});
+}
+
+void HttpConnectionPool::close_oldest_idle() {
+  IdleList* oldest = nullptr;
+  for (auto& list : idle_)
+    if (!list.connections.empty() &&
+        (!oldest || list.connections.front()->idle_since < oldest->connections.front()->idle_since))
+      oldest = &list;
+  if (!oldest) return;
+  oldest->connections.front()->close();
+  oldest->connections.pop_front();
+  --idle_total_;
 }
 
 void HttpConnectionPool::drop_idle_since(std::chrono::steady_clock::time_point t) {
   std::lock_guard lock(mu_);
-  // put_back appends: the front went idle first.
-  while (!idle_.empty() && idle_.front()->idle_since <= t) {
-    idle_.front()->close();
-    idle_.pop_front();
+  for (auto& list : idle_) {
+    // put_back appends: the front went idle first.
+    while (!list.connections.empty() && list.connections.front()->idle_since <= t) {
+      list.connections.front()->close();
+      list.connections.pop_front();
+      --idle_total_;
+    }
   }
 }
 
 std::size_t HttpConnectionPool::idle_count() const {
   std::lock_guard lock(mu_);
-  return idle_.size();
+  return idle_total_;
 }
 
 asio::awaitable<HttpConnectionPool::Lease> HttpConnectionPool::acquire(bool allow_reuse) {
@@ -83,12 +119,15 @@ asio::awaitable<HttpConnectionPool::Lease> HttpConnectionPool::acquire(bool allo
   if (ec) throw boost::system::system_error(ec);
   Lease lease;
   lease.pool_ = shared_from_this();
+  const auto ex = socket_executor(co_await asio::this_coro::executor, ex_);
   if (allow_reuse) {
     std::lock_guard lock(mu_);
     const auto now = std::chrono::steady_clock::now();
-    while (!idle_.empty()) {
-      auto c = std::move(idle_.back());  // most recently used: least likely closed by the server
-      idle_.pop_back();
+    auto& idle = idle_of(context_of(ex)).connections;
+    while (!idle.empty()) {
+      auto c = std::move(idle.back());  // most recently used: least likely closed by the server
+      idle.pop_back();
+      --idle_total_;
       if (now - c->idle_since < limits_.idle_timeout) {
         lease.conn_ = std::move(c);
         break;
@@ -96,14 +135,18 @@ asio::awaitable<HttpConnectionPool::Lease> HttpConnectionPool::acquire(bool allo
       c->close();
     }
   }
-  if (!lease.conn_) lease.conn_ = co_await connect();
+  if (!lease.conn_) lease.conn_ = co_await connect(ex);
   co_return lease;
 }
 
 asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnectionPool::connect() {
-  asio::ip::tcp::resolver resolver(ex_);
+  return connect(ex_);
+}
+
+asio::awaitable<std::unique_ptr<HttpConnection>> HttpConnectionPool::connect(asio::any_io_executor ex) {
+  asio::ip::tcp::resolver resolver(ex);
   const auto endpoints = co_await resolver.async_resolve(url_.host, url_.port, asio::use_awaitable);
-  auto tcp = std::make_unique<beast::tcp_stream>(ex_);
+  auto tcp = std::make_unique<beast::tcp_stream>(ex);
   tcp->expires_after(limits_.connect_timeout);
   co_await tcp->async_connect(endpoints, asio::use_awaitable);
   tcp->socket().set_option(asio::ip::tcp::no_delay(true));

@@ -2,12 +2,19 @@
 // sessions of a factory: an HTTP connection carries no MCP or authorization
 // state (those travel in headers), so reusing it across sessions is safe and
 // saves a TCP (and TLS) handshake per request.
+//
+// Per io_context: a connection is opened on the io_context of the coroutine
+// that asks for it and only reused there, so with one io_context per thread
+// (downstream/io_shards.hpp) the upstream exchange of a request runs on the
+// thread that reads and answers it (a socket's completions come from its own
+// io_context's reactor).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 
@@ -94,6 +101,8 @@ class HttpConnectionPool : public std::enable_shared_from_this<HttpConnectionPoo
   boost::asio::awaitable<Lease> acquire(bool allow_reuse = true);
   // A new connection outside the limit, for long-lived GET streams.
   boost::asio::awaitable<std::unique_ptr<HttpConnection>> connect();
+  // The same, opened on `ex`'s io_context.
+  boost::asio::awaitable<std::unique_ptr<HttpConnection>> connect(boost::asio::any_io_executor ex);
 
   const HttpUrl& url() const { return url_; }
   std::size_t idle_count() const;
@@ -105,6 +114,14 @@ class HttpConnectionPool : public std::enable_shared_from_this<HttpConnectionPoo
 
  private:
   void put_back(std::unique_ptr<HttpConnection> c, bool keep);
+  // Idle connections of one io_context (identified by address, never
+  // dereferenced), most recently used last.
+  struct IdleList {
+    const void* context;
+    std::deque<std::unique_ptr<HttpConnection>> connections;
+  };
+  IdleList& idle_of(const void* context);  // under mu_
+  void close_oldest_idle();                // under mu_
 
   boost::asio::any_io_executor ex_;
   HttpUrl url_;
@@ -112,7 +129,8 @@ class HttpConnectionPool : public std::enable_shared_from_this<HttpConnectionPoo
   Limits limits_;
   boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> tokens_;
   mutable std::mutex mu_;
-  std::deque<std::unique_ptr<HttpConnection>> idle_;
+  std::list<IdleList> idle_;  // one per io_context that opened connections (a handful)
+  std::size_t idle_total_ = 0;
   std::atomic<std::size_t> connects_{0};
 };
 

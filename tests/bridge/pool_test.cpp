@@ -70,28 +70,40 @@ TEST_F(PoolTest, CancelledWaiterDoesNotAbortTheSharedInitialize) {
 // strand with a pointer into the caller's cancellation slot, which an acquire
 // that completed meanwhile had already cleared: emit on a destroyed signal,
 // SIGSEGV (asio issue #1332). Every race must end in a session or an abort.
+// A ready session is leased without going to the strand (no suspension, so
+// nothing to race): the sessions here keep starting (each key's initialize
+// takes 1 ms, and idle sessions are dropped every 10 ms), so callers keep
+// meeting starting sessions on the strand while others take ready ones on
+// the fast path.
 boost::asio::awaitable<void> acquire_or_give_up(std::shared_ptr<SessionPool> pool, SessionKey key,
                                                 std::chrono::microseconds patience, std::atomic<int>& sessions,
-                                                std::atomic<int>& gave_up) {
+                                                std::atomic<int>& gave_up,
+                                                std::chrono::microseconds start_after = std::chrono::microseconds(0)) {
   using namespace boost::asio::experimental::awaitable_operators;
-  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, patience);
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, start_after);
+  if (start_after.count() > 0) co_await timer.async_wait(boost::asio::use_awaitable);
+  timer.expires_after(patience);
   auto won = co_await (pool->acquire(std::move(key), kInit) || timer.async_wait(boost::asio::use_awaitable));
   if (won.index() == 0 && std::get<0>(won)) ++sessions;
   if (won.index() == 1) ++gave_up;
 }
 
 TEST_F(PoolTest, CallersCancelledOnOtherThreadsWhileAcquiringNeverBreakThePool) {
-  make();
-  const auto key = SessionKey::make("", json::object());
-  auto held = acquire(key);  // ready: each acquire completes after its strand hops
-  constexpr int kCallers = 20000;
+  pool::PoolOptions opts;
+  opts.idle_timeout = std::chrono::milliseconds(2);  // swept every 10 ms
+  make(opts);
+  state->start_delay = std::chrono::milliseconds(1);
+  constexpr int kCallers = 20000, kKeys = 16;
   std::atomic<int> sessions{0}, gave_up{0}, finished{0};
   auto work = boost::asio::make_work_guard(ioc);
   std::thread other([this] { ioc.run(); });
-  for (int i = 0; i < kCallers; ++i)
+  for (int i = 0; i < kCallers; ++i) {
+    const auto key = SessionKey::make("Bearer " + std::to_string(i % kKeys), json::object());
     boost::asio::co_spawn(boost::asio::make_strand(ioc),
-                          acquire_or_give_up(pool, key, std::chrono::microseconds(i % 40), sessions, gave_up),
+                          acquire_or_give_up(pool, key, std::chrono::microseconds(i % 40 * 50), sessions, gave_up,
+                                             std::chrono::microseconds(i * 50)),  // spread over 1 s
                           [&](std::exception_ptr) { ++finished; });
+  }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (finished < kCallers && std::chrono::steady_clock::now() < deadline) ioc.run_one_for(std::chrono::milliseconds(10));
   work.reset();

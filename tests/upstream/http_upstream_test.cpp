@@ -668,6 +668,28 @@ TEST_F(HttpUpstreamTest, KeptAliveConnectionsAllClosedWhileIdleCostNoCall) {
   run_co(ctx, s->shutdown());
 }
 
+// With one io_context per io thread (downstream/io_shards.hpp), a call made
+// on another io_context than the factory's opens its connection there and
+// reuses it only there: the call below completes while only `other` runs (a
+// socket of ctx would never complete), and each io_context keeps its own.
+TEST_F(HttpUpstreamTest, CallsOnAnotherIoContextUseConnectionsOfTheirOwn) {
+  auto o = options();
+  o.open_get_stream = false;
+  auto s = make_http_session_factory(ctx.get_executor(), o)->create({});
+  run_co(ctx, s->start(init_params()));
+  const int before = server.connections();
+  asio::io_context other;
+  for (int i = 0; i < 3; ++i) {
+    json r = run_co(other, s->call(tool_call(*s, "echo"), nullptr, {}));
+    EXPECT_EQ(r["result"]["method"], "tools/call") << "call " << i;
+  }
+  EXPECT_EQ(server.connections() - before, 1) << "one connection opened on `other`, then reused there";
+  json r = run_co(ctx, s->call(tool_call(*s, "echo"), nullptr, {}));
+  EXPECT_EQ(r["result"]["method"], "tools/call");
+  EXPECT_EQ(server.connections() - before, 1) << "ctx reuses its own idle connection, not other's";
+  run_co(ctx, s->shutdown());
+}
+
 TEST_F(HttpUpstreamTest, ConcurrentCallsOnAnExpiredSessionReinitializeOnce) {
   auto o = options();
   o.open_get_stream = false;
