@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -18,7 +16,6 @@
 #include <optional>
 
 #include "bridge/mrtr_forward.hpp"
-#include "observe/request_observation.hpp"
 #include "translate/input_required.hpp"
 #include "translate/jsonrpc.hpp"
 #include "translate/protocol.hpp"
@@ -50,36 +47,26 @@ json roots_result(const std::vector<std::filesystem::path>& roots) {
 
 // The upstream call of one exchange, detached from the client request (a
 // parked exchange outlives it): runs until it answers, fails, or the exchange
-// is cancelled (then the session sends notifications/cancelled). One spawn;
-// Exchange::cancel() reaches it through a plain wait on the exchange's cancel
-// signal, not a coroutine and a parallel group around the call (every
-// tools/call, prompts/get and resources/read runs here: they showed in the profile).
-struct RunningCall {
-  explicit RunningCall(const json& request) : timer(std::in_place, request) {}
-  asio::cancellation_signal cancel;                 // on the call's executor only
-  std::optional<observe::UpstreamCallTimer> timer;  // ends with the call
-};
-
+// is cancelled (then the session sends notifications/cancelled). One spawn,
+// bound to the exchange's cancellation slot (Exchange::cancel() emits it), not
+// a coroutine and a parallel group around the call (every tools/call,
+// prompts/get and resources/read runs here: they showed in the profile).
 void start_call(asio::any_io_executor ex, std::shared_ptr<CallRegistry> calls,
                 std::shared_ptr<UpstreamSession> session, std::shared_ptr<Exchange> exchange, json request,
                 upstream::CallContext context) {
   const std::int64_t call_id = request["id"].get<std::int64_t>();
-  auto running = std::make_shared<RunningCall>(request);
   std::weak_ptr<Exchange> weak = exchange;
   upstream::CallNotificationHandler on_notification = [weak](const json& n) {
     if (auto e = weak.lock()) e->notify(n);
   };
-  exchange->cancel_signal().async_receive(asio::bind_executor(ex, [running](boost::system::error_code ec) {
-    if (!ec) running->cancel.emit(asio::cancellation_type::all);
-  }));
   auto* call_session = session.get();
+  auto slot = exchange->call_started(request);
   asio::co_spawn(
       ex, call_session->call(std::move(request), std::move(on_notification), std::move(context)),
       asio::bind_cancellation_slot(
-          running->cancel.slot(),
-          [calls = std::move(calls), session = std::move(session), exchange = std::move(exchange), running,
-           call_id](std::exception_ptr error, json response) {
-            running->timer.reset();
+          slot, [calls = std::move(calls), session = std::move(session), exchange = std::move(exchange),
+                 call_id](std::exception_ptr error, json response) {
+            exchange->call_ended();
             if (!error) {
               exchange->finish(std::move(response));
             } else {
@@ -91,9 +78,16 @@ void start_call(asio::any_io_executor ex, std::shared_ptr<CallRegistry> calls,
                 exchange->fail("the upstream call failed", error);
               }
             }
-            exchange->cancel_signal().cancel();  // ends the wait above
             calls->remove(session.get(), call_id);
           }));
+}
+
+// sha256 of translate::request_binding_text(params), the text built in one
+// buffer per thread: it only lives until hashed, and every tools/call,
+// prompts/get and resources/read computes it (its growth showed as
+// allocations). A buffer grown past 64 KiB by large arguments is let go.
+std::string params_digest(const json& params) {
+  return sha256_hex(translate::request_binding_text(params));
 }
 
 // A server-to-client request from a pooled session: ping; an input request
@@ -220,8 +214,7 @@ std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::s
   auto responses = translate::read_input_responses(params);
   if (auto* problem = std::get_if<std::string>(&responses)) return error_reply(400, id, err::kInvalidParams, *problem);
   out.input_responses = std::get<json>(std::move(responses));
-  out.binding = ExchangeBinding{principal_digest(authorization), method,
-                                sha256_hex(translate::request_binding_text(params)), client_capabilities};
+  out.binding = ExchangeBinding{principal_digest(authorization), method, params_digest(params), client_capabilities};
   out.replay = strategy_for(opts_.strategy, method, params) == MrtrStrategy::Replay;
   auto state = translate::read_request_state(params);
   if (state) {

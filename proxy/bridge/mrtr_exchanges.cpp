@@ -1,8 +1,7 @@
 #include "bridge/mrtr_exchanges.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -50,8 +49,7 @@ Exchange::Exchange(asio::any_io_executor ex, std::string id, ExchangeBinding bin
       binding_(std::move(binding)),
       session_(std::move(session)),
       prefilled_(prefilled_answers.is_object() ? std::move(prefilled_answers) : json::object()),
-      changed_(ex, 1),
-      cancel_signal_(ex, 1) {}
+      changed_(ex, 1) {}
 
 void Exchange::wake() { changed_.try_send(boost::system::error_code{}); }
 
@@ -130,8 +128,15 @@ std::optional<Exchange::Outcome> Exchange::ready_locked(Clock::time_point now, s
 
 asio::awaitable<std::optional<Exchange::Outcome>> Exchange::wait(std::chrono::milliseconds gather,
                                                                  std::chrono::milliseconds timeout) {
+  // One receive on changed_ per wake-up. The deadline and the end of the
+  // gather window wake it through the same channel (a timer whose handler
+  // calls wake()), not through a parallel group of receive and timer: every
+  // tools/call, prompts/get and resources/read waits here, and the group's
+  // state and the cancellation of its loser showed in the profile. A wake-up
+  // left over from an earlier round only makes the loop look again.
   const auto deadline = Clock::now() + timeout;
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+  std::optional<asio::steady_timer> timer;  // armed when the round does not end at once
+  std::optional<Clock::time_point> armed_for;
   for (;;) {
     Clock::time_point wake_at = deadline;
     {
@@ -141,14 +146,18 @@ asio::awaitable<std::optional<Exchange::Outcome>> Exchange::wait(std::chrono::mi
       if (now >= deadline) co_return std::nullopt;
       if (!open_.empty() && first_open_at_) wake_at = std::min(wake_at, *first_open_at_ + gather);
     }
-    timer.expires_at(wake_at);
-    auto [order, receive_error, timer_error] =
-        co_await asio::experimental::make_parallel_group(changed_.async_receive(asio::deferred),
-                                                         timer.async_wait(asio::deferred))
-            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    // Our own cancellation shows as both failing; a timer or a change just re-checks.
-    if (receive_error == asio::error::operation_aborted && timer_error == asio::error::operation_aborted)
-      throw boost::system::system_error(asio::error::operation_aborted);
+    if (armed_for != wake_at) {
+      if (!timer) timer.emplace(co_await asio::this_coro::executor);
+      timer->expires_at(wake_at);  // cancels the wait armed for another time
+      timer->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+        if (auto self = ec ? nullptr : weak.lock()) self->wake();
+      });
+      armed_for = wake_at;
+    }
+    auto [ec] = co_await changed_.async_receive(asio::as_tuple(asio::use_awaitable));
+    // Only our own cancellation (the client went away) fails it; the channel says
+    // channel_cancelled, callers have always seen operation_aborted.
+    if (ec) throw boost::system::system_error(asio::error::operation_aborted);
   }
 }
 
@@ -202,9 +211,11 @@ bool Exchange::waiting_on_client() const {
 
 void Exchange::cancel() {
   std::vector<std::shared_ptr<AnswerChannel>> waiting;
+  bool attached;
   {
     std::lock_guard lock(mu_);
     if (end_ && end_->kind == Kind::Cancelled) return;
+    attached = call_attached_;
     end_ = Outcome{Kind::Cancelled, nullptr};
     for (auto& [key, q] : open_) waiting.push_back(q.answer);
     open_.clear();
@@ -213,9 +224,24 @@ void Exchange::cancel() {
   }
   // The upstream call first, so it ends as cancelled (the session sends
   // notifications/cancelled) rather than as a call whose question failed.
-  cancel_signal_.try_send(boost::system::error_code{});
+  if (attached)
+    asio::post(ex_, [self = shared_from_this()] {
+      if (self->call_running_) self->call_cancel_.emit(asio::cancellation_type::all);
+    });
   for (auto& channel : waiting) channel->close();
   wake();
+}
+
+asio::cancellation_slot Exchange::call_started(const json& legacy_request) {
+  call_timer_.emplace(legacy_request);
+  std::lock_guard lock(mu_);
+  call_attached_ = true;
+  return call_cancel_.slot();
+}
+
+void Exchange::call_ended() {
+  call_timer_.reset();
+  call_running_ = false;
 }
 
 bool Exchange::cancelled() const {

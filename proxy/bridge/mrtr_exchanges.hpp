@@ -15,6 +15,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <atomic>
 #include <chrono>
@@ -31,6 +32,9 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "observe/request_observation.hpp"
+#include "upstream/lazy_buffer_channel.hpp"
 
 namespace mcp::upstream {
 class UpstreamSession;
@@ -51,7 +55,7 @@ struct ExchangeBinding {
   json client_capabilities;   // the client's declared capabilities (input requests must fit them)
 };
 
-class Exchange {
+class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   enum class Kind {
     Final,              // value: the upstream's JSON-RPC response to the call
@@ -106,6 +110,7 @@ class Exchange {
   // for `gather` after the first one of the round, so requests the upstream
   // sends together arrive in one InputRequiredResult. nullopt after `timeout`.
   // A Final outcome hands the upstream's response over once (moved out).
+  // Cancelling the awaiting coroutine throws operation_aborted.
   boost::asio::awaitable<std::optional<Outcome>> wait(std::chrono::milliseconds gather,
                                                        std::chrono::milliseconds timeout);
   // Delivers answers to open questions (their keys); missing keys stay open,
@@ -126,13 +131,21 @@ class Exchange {
   bool waiting_on_client() const;
 
   // Ends everything: open questions fail, the upstream call is cancelled
-  // (cancel_signal()), wait() returns Cancelled. Idempotent.
+  // (call_started()), wait() returns Cancelled. Idempotent.
   void cancel();
   bool cancelled() const;
-  // Receives once cancel() was called (awaited next to the upstream call).
-  boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>& cancel_signal() {
-    return cancel_signal_;
-  }
+
+  // --- the upstream call (bridge/mrtr.cpp start_call)
+  // The call `legacy_request` starts: it is timed (observe::UpstreamCallTimer)
+  // until call_ended(), and bound to the returned slot, whose signal cancel()
+  // emits, on the exchange's executor, while the call runs. Kept here rather
+  // than next to the call: there every call paid for a channel with a waiting
+  // receive (almost none is ever cancelled) and for a shared block holding the
+  // (immovable) timer. Once, on the exchange's executor, before the call starts.
+  boost::asio::cancellation_slot call_started(const json& legacy_request);
+  // The call ended (on the exchange's executor): its time is recorded, and a
+  // later cancel() signals nothing.
+  void call_ended();
 
  private:
   using AnswerChannel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, json)>;
@@ -157,9 +170,14 @@ class Exchange {
   std::optional<Outcome> end_;           // Final / MissingCapability / UpstreamFailed / Cancelled
   std::function<void(const json&)> on_notification_;
   std::atomic<bool> parked_{false};
+  bool call_attached_ = false;  // guarded by mu_: call_started() was called
 
-  boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> changed_;
-  boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> cancel_signal_;
+  // Made for every call: a channel whose buffer costs nothing until used.
+  upstream::LazyBufferChannel<void(boost::system::error_code)> changed_;
+  // The upstream call's cancellation; both on ex_ only.
+  boost::asio::cancellation_signal call_cancel_;
+  bool call_running_ = true;
+  std::optional<observe::UpstreamCallTimer> call_timer_;
 };
 
 // Parked exchanges, bounded; a clock drives expiry so tests advance time.

@@ -160,7 +160,7 @@ TEST(Exchange, CancelFailsOpenQuestionsAndSignalsTheCall) {
   asio::co_spawn(ioc, ex->ask(elicitation(1, "one")), [&](std::exception_ptr e, json) { failed = e != nullptr; });
   ASSERT_TRUE(run_until(ioc, [&] { return !ex->open_requests().empty(); }));
   bool call_cancelled = false;
-  ex->cancel_signal().async_receive([&](boost::system::error_code ec) { call_cancelled = !ec; });
+  ex->call_started(json{{"method", "tools/call"}}).assign([&](asio::cancellation_type) { call_cancelled = true; });
   ex->cancel();
   ASSERT_TRUE(run_until(ioc, [&] { return failed && call_cancelled; }));
   EXPECT_TRUE(ex->open_requests().empty());
@@ -168,6 +168,49 @@ TEST(Exchange, CancelFailsOpenQuestionsAndSignalsTheCall) {
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->kind, Exchange::Kind::Cancelled);
   EXPECT_THROW(run_until_done(ioc, ex->ask(elicitation(2, "two"))), std::exception);
+}
+
+TEST(Exchange, CancelAfterTheCallEndedSignalsNothing) {
+  asio::io_context ioc;
+  auto ex = make_exchange(ioc, "x");
+  int signalled = 0;
+  ex->call_started(json{{"method", "tools/call"}}).assign([&](asio::cancellation_type) { ++signalled; });
+  ex->finish(json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", json::object()}});
+  ex->call_ended();
+  ex->cancel();
+  ioc.run();
+  EXPECT_EQ(signalled, 0);
+  EXPECT_TRUE(ex->cancelled());
+}
+
+TEST(Exchange, WaitEndsWhenTheCallEndsAndWhenTheAwaitingCoroutineIsCancelled) {
+  asio::io_context ioc;
+  auto work = asio::make_work_guard(ioc);  // parked waits hold no work of their own
+  auto ex = make_exchange(ioc, "x");
+  asio::post(ioc, [ex] { ex->finish(json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", json::object()}}); });
+  auto outcome = run_until_done(ioc, ex->wait(10ms, 60000ms));
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->kind, Exchange::Kind::Final);
+
+  auto idle = make_exchange(ioc, "y");
+  asio::cancellation_signal client_gone;
+  std::exception_ptr error;
+  bool done = false;
+  asio::co_spawn(ioc, idle->wait(10ms, 60000ms),
+                 asio::bind_cancellation_slot(client_gone.slot(), [&](std::exception_ptr e, auto) {
+                   error = e;
+                   done = true;
+                 }));
+  ioc.poll();
+  ASSERT_FALSE(done);
+  client_gone.emit(asio::cancellation_type::terminal);
+  ASSERT_TRUE(run_until(ioc, [&] { return done; }));
+  ASSERT_TRUE(error);
+  try {
+    std::rethrow_exception(error);
+  } catch (const boost::system::system_error& e) {
+    EXPECT_EQ(e.code(), asio::error::operation_aborted);
+  }
 }
 
 TEST(CallRegistry, FindsByCallAndForgetsRemovedOrDeadExchanges) {
