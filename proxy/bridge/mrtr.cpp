@@ -87,7 +87,12 @@ void start_call(asio::any_io_executor ex, std::shared_ptr<CallRegistry> calls,
 // prompts/get and resources/read computes it (its growth showed as
 // allocations). A buffer grown past 64 KiB by large arguments is let go.
 std::string params_digest(const json& params) {
-  return sha256_hex(translate::request_binding_text(params));
+  thread_local std::string text;
+  text.clear();
+  translate::append_request_binding_text(text, params);
+  std::string digest = sha256_hex(text);
+  if (text.capacity() > 64 * 1024) std::string().swap(text);
+  return digest;
 }
 
 // A server-to-client request from a pooled session: ping; an input request

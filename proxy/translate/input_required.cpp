@@ -156,24 +156,31 @@ json without_mrtr_fields(json params) {
 }
 
 std::string request_binding_text(const json& params) {
+  std::string text;
+  append_request_binding_text(text, params);
+  return text;
+}
+
+void append_request_binding_text(std::string& out, const json& params) {
   // canonical_json of params without those keys, written member by member
   // rather than from a copy of params: every tools/call, prompts/get and
   // resources/read runs this, and the arguments may be large. The same bytes
   // as canonical_json(copy) (a signed requestState depends on them): members
   // in sorted key order, `"key":value`, comma-separated, no whitespace.
-  std::string text = "{";
+  out += '{';
+  bool first = true;
   if (params.is_object()) {
     for (auto it = params.begin(); it != params.end(); ++it) {
       const std::string& key = it.key();
       if (key == "_meta" || is_retry_field(key)) continue;
-      if (text.size() > 1) text += ',';
-      append_canonical_json(text, key);
-      text += ':';
-      append_canonical_json(text, it.value());
+      if (!first) out += ',';
+      first = false;
+      append_canonical_json(out, key);
+      out += ':';
+      append_canonical_json(out, it.value());
     }
   }
-  text += '}';
-  return text;
+  out += '}';
 }
 
 std::optional<json> url_elicitations_from_error(const json& legacy_response) {

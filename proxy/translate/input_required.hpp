@@ -73,6 +73,8 @@ json without_mrtr_fields(json params);
 // without _meta (per-request metadata, e.g. progressToken), inputResponses
 // and requestState. Equal for an original request and its retries.
 std::string request_binding_text(const json& params);
+// The same text appended to `out` (a caller that only hashes it reuses one buffer).
+void append_request_binding_text(std::string& out, const json& params);
 
 // A legacy URLElicitationRequiredError (-32042, 2025-11-25
 // client/elicitation.mdx "URL Elicitation Required Error") as inputRequests:

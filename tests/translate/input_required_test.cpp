@@ -130,6 +130,10 @@ TEST(InputRequired, BindingTextIsTheCanonicalJsonOfTheBoundParams) {
   EXPECT_EQ(request_binding_text(json{{"_meta", json::object()}}), "{}");
   EXPECT_EQ(request_binding_text(json()), "{}");
   EXPECT_EQ(request_binding_text(json::array({1})), "{}");
+  // Appended after what the buffer holds (a reused buffer), the same bytes.
+  std::string buffer = "{\"kept\":";
+  append_request_binding_text(buffer, params);
+  EXPECT_EQ(buffer, "{\"kept\":" + request_binding_text(params));
 }
 
 TEST(InputRequired, UrlElicitationRequiredErrorBecomesUrlInputRequests) {
