@@ -112,11 +112,15 @@ std::size_t HttpConnectionPool::idle_count() const {
 }
 
 asio::awaitable<HttpConnectionPool::Lease> HttpConnectionPool::acquire(bool allow_reuse) {
-  // Bounded concurrency. A cancelled wait reports channel_cancelled: callers
-  // expect operation_aborted for every cancellation.
-  auto [ec] = co_await tokens_.async_receive(asio::as_tuple(asio::use_awaitable));
-  if (ec == asio::experimental::channel_errc::channel_cancelled) ec = asio::error::operation_aborted;
-  if (ec) throw boost::system::system_error(ec);
+  // Bounded concurrency: a token taken at once when one is free (an
+  // async_receive would complete through the scheduler even then), else
+  // waited for. A cancelled wait reports channel_cancelled: callers expect
+  // operation_aborted for every cancellation.
+  if (!tokens_.try_receive([](boost::system::error_code) {})) {
+    auto [ec] = co_await tokens_.async_receive(asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::experimental::channel_errc::channel_cancelled) ec = asio::error::operation_aborted;
+    if (ec) throw boost::system::system_error(ec);
+  }
   Lease lease;
   lease.pool_ = shared_from_this();
   const auto ex = socket_executor(co_await asio::this_coro::executor, ex_);
