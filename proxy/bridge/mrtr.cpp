@@ -82,19 +82,6 @@ void start_call(asio::any_io_executor ex, std::shared_ptr<CallRegistry> calls,
           }));
 }
 
-// sha256 of translate::request_binding_text(params), the text built in one
-// buffer per thread: it only lives until hashed, and every tools/call,
-// prompts/get and resources/read computes it (its growth showed as
-// allocations). A buffer grown past 64 KiB by large arguments is let go.
-std::string params_digest(const json& params) {
-  thread_local std::string text;
-  text.clear();
-  translate::append_request_binding_text(text, params);
-  std::string digest = sha256_hex(text);
-  if (text.capacity() > 64 * 1024) std::string().swap(text);
-  return digest;
-}
-
 // A server-to-client request from a pooled session: ping; an input request
 // of a call with an exchange; anything else outside a client request.
 asio::awaitable<json> serve_server_request(std::shared_ptr<CallRegistry> calls, const void* session,
@@ -219,14 +206,15 @@ std::variant<Reply, MrtrRequest> Mrtr::read_request(const json& id, const std::s
   auto responses = translate::read_input_responses(params);
   if (auto* problem = std::get_if<std::string>(&responses)) return error_reply(400, id, err::kInvalidParams, *problem);
   out.input_responses = std::get<json>(std::move(responses));
-  out.binding = ExchangeBinding{principal_digest(authorization), method, params_digest(params), client_capabilities};
+  out.binding =
+      ExchangeBinding{principal_digest(authorization), method, ParamsBinding::of(params), client_capabilities};
   out.replay = strategy_for(opts_.strategy, method, params) == MrtrStrategy::Replay;
   auto state = translate::read_request_state(params);
   if (state) {
     if (state->empty())
       return error_reply(400, id, err::kInvalidParams, "Invalid params: requestState must be a non-empty string");
     auto verified = verify_state(*state, opts_.keys,
-                                 StateExpectation{out.binding.principal, method, out.binding.params_digest, unix_ms_()});
+                                 StateExpectation{out.binding.principal, method, out.binding.params.digest(), unix_ms_()});
     if (auto* e = std::get_if<StateError>(&verified)) {
       spdlog::warn("bridge: rejected requestState on {}: {}", method, e->reason);
       return error_reply(400, id, err::kInvalidParams, "Invalid params: " + e->reason);
@@ -273,7 +261,7 @@ std::string Mrtr::sign(const ExchangeBinding& binding, std::string strategy, std
                        std::uint64_t round, json answers) const {
   StateClaims claims{std::move(strategy),    std::move(exchange_id),  round,
                      owner(),                binding.principal,       binding.method,
-                     binding.params_digest,  unix_ms_() + opts_.exchange_timeout.count(),
+                     binding.params.digest(), unix_ms_() + opts_.exchange_timeout.count(),
                      std::move(answers)};
   return sign_state(claims, opts_.keys);
 }

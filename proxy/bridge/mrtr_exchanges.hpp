@@ -33,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bridge/params_binding.hpp"
 #include "observe/request_observation.hpp"
 #include "upstream/lazy_buffer_channel.hpp"
 
@@ -51,7 +52,7 @@ std::string draw_exchange_id();
 struct ExchangeBinding {
   std::string principal;      // principal_digest(Authorization)
   std::string method;
-  std::string params_digest;
+  ParamsBinding params;       // its digest() is the state's params digest
   json client_capabilities;   // the client's declared capabilities (input requests must fit them)
 };
 

@@ -76,7 +76,7 @@ struct StateClaims {
   std::string owner;          // the owning replica's advertised URL (park: retries are forwarded there)
   std::string principal;      // principal_digest(authorization)
   std::string method;
-  std::string params_digest;  // params_digest(translate::request_binding_text(params))
+  std::string params_digest;  // ParamsBinding::digest() (bridge/params_binding.hpp)
   std::int64_t expires_at_ms = 0;  // Unix time
   nlohmann::json answers = nullptr;  // "replay" only: {key: input response} given so far
 };

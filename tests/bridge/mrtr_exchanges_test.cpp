@@ -8,7 +8,9 @@
 
 #include <boost/asio.hpp>
 
+#include "bridge/request_state.hpp"
 #include "fake_upstream.hpp"
+#include "translate/input_required.hpp"
 
 namespace mcp::bridge {
 namespace {
@@ -27,7 +29,8 @@ struct FakeClock {
 
 std::shared_ptr<Exchange> make_exchange(asio::io_context& ioc, std::string id, json prefilled = json::object()) {
   return std::make_shared<Exchange>(ioc.get_executor(), std::move(id),
-                                    ExchangeBinding{"p", "tools/call", "d", {{"elicitation", json::object()}}},
+                                    ExchangeBinding{"p", "tools/call", ParamsBinding::of(json{{"name", "t"}}),
+                                                    {{"elicitation", json::object()}}},
                                     std::move(prefilled), nullptr);
 }
 
@@ -36,6 +39,14 @@ json elicitation(int id, const char* key) {
           {"id", id},
           {"method", "elicitation/create"},
           {"params", {{"message", key}, {"_meta", {{"mcp-bridge/inputKey", key}}}}}};
+}
+
+TEST(ParamsBinding, DigestIsTheSha256OfTheBindingTextShortOrLong) {
+  const json params{{"name", "t"}, {"arguments", {{"x", 1}}}, {"_meta", {{"progressToken", 1}}}};
+  EXPECT_EQ(ParamsBinding::of(params).digest(), sha256_hex(R"({"arguments":{"x":1},"name":"t"})"));
+  const json large{{"name", "t"}, {"arguments", {{"text", std::string(ParamsBinding::kMaxKeptText, 'a')}}}};
+  EXPECT_EQ(ParamsBinding::of(large).digest(), sha256_hex(translate::request_binding_text(large)));
+  EXPECT_NE(ParamsBinding::of(large).digest(), ParamsBinding::of(params).digest());
 }
 
 TEST(Exchange, WithoutAnIdDrawsOneWhenFirstAskedAndKeepsIt) {
