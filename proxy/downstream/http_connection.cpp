@@ -29,6 +29,7 @@
 #include "observe/request_observation.hpp"
 #include "translate/protocol.hpp"
 #include "translate/wire_text.hpp"
+#include "upstream/lazy_buffer_channel.hpp"
 
 namespace mcp::downstream {
 namespace asio = boost::asio;
@@ -41,7 +42,9 @@ namespace {
 
 // Carries a notification, null once the bridge's reply is ready, or a
 // discarded value: time for a keep-alive comment.
-using NotificationChannel = asio::experimental::concurrent_channel<void(boost::system::error_code, json)>;
+// One per request, nearly always empty: a list buffer allocates nothing until
+// a notification is queued (the default deque allocated twice up front).
+using NotificationChannel = upstream::LazyBufferChannel<void(boost::system::error_code, json)>;
 
 std::string sse_event(const json& message) { return "event: message\ndata: " + translate::to_wire(message) + "\n\n"; }
 

@@ -16,7 +16,9 @@
 // Shard 0 is the primary: everything that is not per connection (signals, the
 // pool's strand, stdio children, background probes, /metrics) is built on it.
 // The --stdio transport has one stream, so it runs one shard with all threads
-// (`threads_per_shard`), as before.
+// (`threads_per_shard`), as before. Declare it before anything that owns a
+// socket or timer: those of every shard (idle upstream connections in the
+// pool, for one) must go before their io_context does.
 #pragma once
 
 #include <cstddef>
