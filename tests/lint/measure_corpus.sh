@@ -58,10 +58,13 @@ done
 # without the SDK packs takes its units from there (an entry serves any run
 # whose packs it holds; tests/lint/cache_test.cpp shows such a run prints what
 # an uncached one does).
+# MCP_LINT_JOBS: parser threads (default: mcp-lint's, every core).
+jobs=()
+[ -z "${MCP_LINT_JOBS:-}" ] || jobs=(--jobs "$MCP_LINT_JOBS")
 lint() {  # lint MODE RULES_DIR
   local start=$SECONDS rc=0
   (cd "$root" && "$MCP_LINT" "${targets[@]}" --rules "$2" --cache-dir "$tmp/cache" --cache-max-mb 0 \
-     --format json -o "$tmp/$1.json" --fail-on none) || rc=$?
+     "${jobs[@]}" --format json -o "$tmp/$1.json" --fail-on none) || rc=$?
   [ "$rc" -eq 0 ] || { echo "FAIL: mcp-lint ($1) exited with $rc"; exit 1; }
   echo "mcp-lint $1: $((SECONDS - start)) s"
 }
