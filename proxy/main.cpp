@@ -13,7 +13,6 @@
 #include <sstream>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
